@@ -1,0 +1,1 @@
+"""Certification programmes, issued certificates and their verification."""

@@ -1,0 +1,27 @@
+"""The lesson body: what a trainer can put in a lesson."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+from lms.blocks import (
+    RICH_TEXT_FEATURES,
+    CalloutBlock,
+    CaptionedImageBlock,
+    DocumentDownloadBlock,
+    StepsBlock,
+    VideoBlock,
+)
+
+
+class LessonBodyBlock(blocks.StreamBlock):
+    """Blocks of a lesson, in the order the trainer sets."""
+
+    text = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES, icon="pilcrow")
+    image = CaptionedImageBlock()
+    callout = CalloutBlock()
+    steps = StepsBlock()
+    document = DocumentDownloadBlock()
+    video = VideoBlock()
+
+    class Meta:
+        block_counts = {}

@@ -1,0 +1,116 @@
+"""The course completion rule, in one place.
+
+A course is complete for a trainee when every requirement is met. Requirements come from providers:
+the built-in one asks for every required lesson to be marked done; other parts of the product add
+theirs (a quiz to pass, a hands-on task to be accepted) with `register_requirement_provider`.
+When a course becomes complete, the listeners registered with `register_completion_listener` are
+called (certificates issue from there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One thing a trainee must do to complete a course, and whether it is done."""
+
+    key: str
+    label: str
+    done: bool
+    url: str = ""
+    kind: str = "lesson"
+
+
+# A provider gets (user, lessons_by_course) — {course: [lessons]} for many courses at once, so pages
+# listing several courses stay at a constant number of queries — and returns {course_pk: [Requirement]}.
+RequirementProvider = Callable[..., dict[int, Iterable[Requirement]]]
+CompletionListener = Callable[..., None]
+
+_providers: list[RequirementProvider] = []
+_completion_listeners: list[CompletionListener] = []
+
+
+def register_requirement_provider(provider: RequirementProvider) -> RequirementProvider:
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def register_completion_listener(listener: CompletionListener) -> CompletionListener:
+    """`listener(user=..., course=..., enrollment=...)` runs inside the completing transaction."""
+    if listener not in _completion_listeners:
+        _completion_listeners.append(listener)
+    return listener
+
+
+def lessons_by_course(courses) -> dict:
+    """{course: [published lessons in tree order]} for many courses, in one query."""
+    from .models import LessonPage
+
+    courses = list(courses)
+    if not courses:
+        return {}
+    match = Q()
+    for course in courses:
+        match |= Q(path__startswith=course.path, depth=course.depth + 1)
+    by_path = {course.path: course for course in courses}
+    result = {course: [] for course in courses}
+    for lesson in LessonPage.objects.live().filter(match).order_by("path"):
+        result[by_path[lesson.path[: -LessonPage.steplen]]].append(lesson)
+    return result
+
+
+def requirements_by_course(user, courses, *, by_course=None, done_ids=None) -> dict[int, list[Requirement]]:
+    """Every requirement of each course for `user`: required lessons first, then what providers add.
+
+    Callers that already hold the lessons and the done lesson ids pass them to save the queries.
+    """
+    from .models import LessonProgress
+
+    if by_course is None:
+        by_course = lessons_by_course(courses)
+    all_lesson_ids = [lesson.pk for lessons in by_course.values() for lesson in lessons]
+    if done_ids is None:
+        done_ids = set()
+        if user.is_authenticated and all_lesson_ids:
+            done_ids = set(
+                LessonProgress.objects.filter(user=user, lesson_id__in=all_lesson_ids).values_list("lesson_id", flat=True)
+            )
+    result = {
+        course.pk: [
+            Requirement(key=f"lesson:{lesson.pk}", label=str(lesson.title), done=lesson.pk in done_ids, url=lesson.url or "")
+            for lesson in lessons
+            if lesson.is_required
+        ]
+        for course, lessons in by_course.items()
+    }
+    if user.is_authenticated:
+        for provider in _providers:
+            for course_pk, extra in provider(user=user, lessons_by_course=by_course).items():
+                result.setdefault(course_pk, []).extend(extra)
+    return result
+
+
+def course_requirements(user, course) -> list[Requirement]:
+    return requirements_by_course(user, [course])[course.pk]
+
+
+def is_complete(requirements: list[Requirement]) -> bool:
+    # A course with nothing required is not "completed" by enrolling in it.
+    return bool(requirements) and all(r.done for r in requirements)
+
+
+def percent_done(requirements: list[Requirement]) -> int:
+    if not requirements:
+        return 0
+    return round(100 * sum(r.done for r in requirements) / len(requirements))
+
+
+def notify_completion(*, user, course, enrollment) -> None:
+    for listener in list(_completion_listeners):
+        listener(user=user, course=course, enrollment=enrollment)

@@ -1,0 +1,101 @@
+"""Demo courses for `manage.py seed_demo`: the four courses of the Changde webmaster curriculum,
+with generated cover images, trainees enrolled and some progress so the pages are not empty."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+
+from django.core.files.images import ImageFile
+from django.db import transaction
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
+from wagtail.images import get_image_model
+
+from lms.models import Role, User
+
+from .demo_content import COURSES
+from .models import CoursePage, LessonPage
+from .services import enroll, mark_lesson_done
+from .setup import ensure_academy_site
+
+COVER_COLOURS = {"backoffice": "#1d5fa8", "topic-pages": "#b3261e", "images": "#1e7b3c", "rules-security": "#6a4c93"}
+
+
+def _cjk_font(size: int) -> ImageFont.ImageFont:
+    try:
+        path = subprocess.run(["fc-match", "-f", "%{file}", "sans:lang=zh-cn"], capture_output=True, text=True, timeout=5).stdout
+        return ImageFont.truetype(path, size)
+    except (OSError, subprocess.SubprocessError):
+        return ImageFont.load_default(size)
+
+
+def _cover_image(slug: str, title: str):
+    """A 960×480 cover with the course title, so the catalogue shows something real without shipped files."""
+    Image = get_image_model()
+    existing = Image.objects.filter(title=f"封面：{title}").first()
+    if existing:
+        return existing
+    picture = PILImage.new("RGB", (960, 480), COVER_COLOURS.get(slug, "#444444"))
+    draw = ImageDraw.Draw(picture)
+    for i in range(0, 960, 48):
+        draw.line([(i, 480), (i + 240, 0)], fill=(255, 255, 255, 30), width=1)
+    font = _cjk_font(72)
+    box = draw.textbbox((0, 0), title, font=font)
+    draw.text(((960 - (box[2] - box[0])) / 2, (480 - (box[3] - box[1])) / 2 - 20), title, font=font, fill="white")
+    small = _cjk_font(28)
+    draw.text((40, 410), "站长学堂 · 常德市商务局", font=small, fill="white")
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=82)
+    return Image.objects.create(title=f"封面：{title}", file=ImageFile(buffer, name=f"cover-{slug}.jpg"))
+
+
+def _body(blocks: list) -> list:
+    return [(kind, value) for kind, value in blocks]
+
+
+@transaction.atomic
+def seed(stdout=None) -> None:
+    _, catalogue = ensure_academy_site()
+    courses = []
+    for spec in COURSES:
+        course = CoursePage.objects.child_of(catalogue).filter(slug=spec["slug"]).first()
+        if course is None:
+            course = catalogue.add_child(
+                instance=CoursePage(
+                    title=spec["title"],
+                    slug=spec["slug"],
+                    summary=spec["summary"],
+                    description=spec.get("description_html", ""),
+                    estimated_hours=spec.get("estimated_hours", 2),
+                    audience=spec.get("audience", ""),
+                    cover_image=_cover_image(spec["slug"], spec["title"]),
+                )
+            )
+            course.save_revision().publish()
+        for lesson_spec in spec["lessons"]:
+            if LessonPage.objects.child_of(course).filter(slug=lesson_spec["slug"]).exists():
+                continue
+            lesson = course.add_child(
+                instance=LessonPage(
+                    title=lesson_spec["title"],
+                    slug=lesson_spec["slug"],
+                    intro=lesson_spec.get("intro", ""),
+                    body=_body(lesson_spec["body"]),
+                    is_required=lesson_spec.get("required", True),
+                    estimated_minutes=lesson_spec.get("minutes", 15),
+                )
+            )
+            lesson.save_revision().publish()
+        courses.append(course)
+
+    # Everyone in the first teams is enrolled in the first course; a few have made progress.
+    trainees = list(User.objects.filter(memberships__role=Role.TRAINEE).order_by("pk"))
+    first = courses[0]
+    lessons = list(first.lessons())
+    for index, trainee in enumerate(trainees[:18]):
+        enroll(user=trainee, course=first)
+        for lesson in lessons[: index % (len(lessons) + 1)]:
+            mark_lesson_done(user=trainee, lesson=lesson)
+    if stdout:
+        stdout.write(f"  courses: {len(courses)} with {LessonPage.objects.count()} lessons")

@@ -1,0 +1,159 @@
+"""Courses as Wagtail pages (catalogue → course → lesson), and each trainee's enrolment and progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import LessonBodyBlock
+
+
+class CourseIndexPage(Page):
+    """The course catalogue (课程目录): lists the published courses under it."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["lms.HomePage", "wagtailcore.Page"]
+    subpage_types = ["courses.CoursePage"]
+    template = "courses/course_index_page.html"
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def courses(self):
+        return CoursePage.objects.child_of(self).live().public().select_related("cover_image").order_by("path")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import catalogue_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        courses = list(self.courses())
+        progress = catalogue_progress(user=request.user, courses=courses)
+        context["entries"] = [progress[course.pk] for course in courses]
+        return context
+
+
+class CoursePage(Page):
+    """A course (课程): a summary, a cover, and its lessons as ordered child pages."""
+
+    summary = models.TextField(_("summary"), max_length=500, help_text=_("One or two sentences shown in the catalogue."))
+    description = RichTextField(_("description"), blank=True, features=["h3", "bold", "italic", "link", "ol", "ul"])
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("cover image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    estimated_hours = models.DecimalField(
+        _("estimated hours"), max_digits=4, decimal_places=1, default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(999)],
+    )
+    audience = models.CharField(_("audience"), max_length=200, blank=True, help_text=_("Who this course is for, e.g. 区县网站管理员"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("cover_image"),
+        FieldPanel("estimated_hours"),
+        FieldPanel("audience"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("description")]
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+    template = "courses/course_page.html"
+
+    class Meta:
+        verbose_name = _("course")
+
+    def lessons(self):
+        """The published lessons in the order the trainer arranged them in the page tree."""
+        return LessonPage.objects.child_of(self).live().order_by("path")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_outline
+
+        context = super().get_context(request, *args, **kwargs)
+        context["outline"] = course_outline(user=request.user, course=self)
+        return context
+
+
+class LessonPage(Page):
+    """A lesson (课时): a StreamField body the trainee reads and marks as done."""
+
+    intro = models.TextField(_("lesson goal"), blank=True, max_length=500, help_text=_("What the trainee will be able to do afterwards."))
+    body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
+    is_required = models.BooleanField(_("required"), default=True, help_text=_("Required lessons count towards course completion."))
+    estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=15)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("is_required"),
+        FieldPanel("estimated_minutes"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+    template = "courses/lesson_page.html"
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def serve(self, request, *args, **kwargs):
+        # Lessons are for signed-in learners; the catalogue and course summaries stay public.
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import lesson_context
+        from .services import record_lesson_visit
+
+        context = super().get_context(request, *args, **kwargs)
+        course = self.get_parent().specific
+        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+            record_lesson_visit(user=request.user, lesson=self, course=course)
+        context.update(lesson_context(user=request.user, lesson=self, course=course))
+        return context
+
+
+class Enrollment(models.Model):
+    """A trainee's place in a course, with where they left off and when they completed it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("trainee"))
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("course"))
+    enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
+    enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("enrolled by"))
+    last_lesson = models.ForeignKey(LessonPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("last lesson"))
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="courses_enrollment_unique")]
+        indexes = [models.Index(fields=["user", "-last_activity_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.course}"
+
+
+class LessonProgress(models.Model):
+    """That a trainee finished a lesson (marked it as done)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress", verbose_name=_("trainee"))
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress", verbose_name=_("lesson"))
+    completed_at = models.DateTimeField(_("completed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="courses_lessonprogress_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ✓ {self.lesson}"

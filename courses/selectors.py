@@ -1,0 +1,135 @@
+"""Reads for the catalogue, course and lesson pages, "my courses" and the API.
+
+Every function here runs a constant number of queries however many courses or lessons there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lms.models import User
+
+from . import completion
+from .models import CoursePage, Enrollment, LessonPage, LessonProgress
+
+
+def published_courses():
+    return CoursePage.objects.live().public().select_related("cover_image").order_by("path")
+
+
+def published_lessons():
+    return LessonPage.objects.live().public().order_by("path")
+
+
+def course_ids_of(lessons) -> dict[int, int]:
+    """{lesson pk: course pk} for many lessons, in one query (a lesson's course is its parent page)."""
+    parent_paths = {lesson.path[: -LessonPage.steplen] for lesson in lessons}
+    by_path = dict(CoursePage.objects.filter(path__in=parent_paths).values_list("path", "pk"))
+    return {lesson.pk: by_path.get(lesson.path[: -LessonPage.steplen]) for lesson in lessons}
+
+
+@dataclass
+class CourseProgress:
+    """One course as a trainee sees it: enrolled?, how far, where to continue."""
+
+    course: CoursePage
+    enrollment: Enrollment | None
+    requirements: list[completion.Requirement] = field(default_factory=list)
+    lessons: list[LessonPage] = field(default_factory=list)
+    done_lesson_ids: set[int] = field(default_factory=set)
+
+    @property
+    def enrolled(self) -> bool:
+        return self.enrollment is not None
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.enrollment and self.enrollment.completed_at)
+
+    @property
+    def percent(self) -> int:
+        return completion.percent_done(self.requirements)
+
+    @property
+    def done_count(self) -> int:
+        return sum(r.done for r in self.requirements)
+
+    @property
+    def continue_lesson(self) -> LessonPage | None:
+        """Where to pick up: the lesson after the last one visited if that one is done, else the first not done."""
+        if not self.lessons:
+            return None
+        last = self.enrollment.last_lesson_id if self.enrollment else None
+        for lesson in self.lessons:
+            if lesson.pk == last:
+                if lesson.pk not in self.done_lesson_ids:
+                    return lesson
+                break
+        for lesson in self.lessons:
+            if lesson.pk not in self.done_lesson_ids:
+                return lesson
+        return self.lessons[0]
+
+
+def _progress_for(user: User, courses: list[CoursePage]) -> dict[int, CourseProgress]:
+    courses = list(courses)
+    enrollments = {}
+    if user.is_authenticated:
+        enrollments = {e.course_id: e for e in Enrollment.objects.filter(user=user, course__in=courses)}
+    by_course = completion.lessons_by_course(courses)
+    lesson_ids = [lesson.pk for lessons in by_course.values() for lesson in lessons]
+    done_ids: set[int] = set()
+    if user.is_authenticated and lesson_ids:
+        done_ids = set(LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids).values_list("lesson_id", flat=True))
+    requirements = {}
+    if user.is_authenticated:
+        requirements = completion.requirements_by_course(user, courses, by_course=by_course, done_ids=done_ids)
+    return {
+        course.pk: CourseProgress(
+            course=course,
+            enrollment=enrollments.get(course.pk),
+            requirements=requirements.get(course.pk, []),
+            lessons=by_course.get(course, []),
+            done_lesson_ids=done_ids,
+        )
+        for course in courses
+    }
+
+
+def catalogue_progress(*, user: User, courses: list[CoursePage]) -> dict[int, CourseProgress]:
+    return _progress_for(user, courses)
+
+
+def course_outline(*, user: User, course: CoursePage) -> CourseProgress:
+    return _progress_for(user, [course])[course.pk]
+
+
+def my_courses(*, user: User) -> list[CourseProgress]:
+    """The user's enrolled courses, the most recently active first, completed ones last."""
+    courses = list(
+        CoursePage.objects.live().filter(enrollments__user=user).select_related("cover_image").order_by("path")
+    )
+    progress = _progress_for(user, courses)
+    entries = list(progress.values())
+    entries.sort(key=lambda p: (p.completed, -(p.enrollment.last_activity_at.timestamp() if p.enrollment and p.enrollment.last_activity_at else 0)))
+    return entries
+
+
+def lesson_context(*, user: User, lesson: LessonPage, course: CoursePage) -> dict:
+    """What a lesson page shows around its body: done?, position, previous/next, course progress."""
+    outline = course_outline(user=user, course=course)
+    lessons = outline.lessons
+    index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
+    return {
+        "course": course,
+        "outline": outline,
+        "lesson_done": lesson.pk in outline.done_lesson_ids,
+        "position": (index + 1) if index is not None else None,
+        "previous_lesson": lessons[index - 1] if index else None,
+        "next_lesson": lessons[index + 1] if index is not None and index + 1 < len(lessons) else None,
+    }
+
+
+def person_progress(*, person: User) -> list[CourseProgress]:
+    """Another person's progress, for staff who may see it (check lms.permissions.can_view_person first)."""
+    return my_courses(user=person)

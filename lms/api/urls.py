@@ -1,0 +1,9 @@
+"""The `/api/v1/` router: each app adds its routes here."""
+
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("", include("courses.api.urls")),
+]

@@ -1,0 +1,12 @@
+from lms import permissions
+
+
+def navigation(request):
+    """What the site header needs: which staff links this person gets."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_is_staff": False, "nav_can_author": False}
+    return {
+        "nav_is_staff": permissions.is_staff_member(user),
+        "nav_can_author": permissions.can_author_courses(user),
+    }

@@ -1,0 +1,91 @@
+"""Who may see and do what: every role rule of the product is answered here, in one place.
+
+Views, the API and dashboards ask these functions; they never test roles themselves.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import CountyTeam, Membership, Role, TrainerSupervision, User
+
+
+def roles_of(user: User) -> frozenset[str]:
+    """The user's roles, read once per request object and cached on it."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_lms_roles", None)
+    if cached is None:
+        cached = frozenset(Membership.objects.filter(user=user).values_list("role", flat=True))
+        user._lms_roles = cached
+    return cached
+
+
+def forget_roles(user: User) -> None:
+    user.__dict__.pop("_lms_roles", None)
+
+
+def is_bureau_admin(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or Role.BUREAU_ADMIN in roles_of(user))
+
+
+def is_trainer(user: User) -> bool:
+    return Role.TRAINER in roles_of(user)
+
+
+def is_team_lead(user: User) -> bool:
+    return Role.TEAM_LEAD in roles_of(user)
+
+
+def is_staff_member(user: User) -> bool:
+    """Trainers, team leads and bureau admins: people who look at others' progress."""
+    return is_bureau_admin(user) or bool(roles_of(user) & {Role.TRAINER, Role.TEAM_LEAD})
+
+
+def can_author_courses(user: User) -> bool:
+    return is_bureau_admin(user) or is_trainer(user)
+
+
+def visible_teams(user: User) -> QuerySet[CountyTeam]:
+    """The teams whose people and figures this user may see.
+
+    Bureau admins see every team; a trainer the teams they supervise; a team lead their own team.
+    A trainee sees no team's figures (only their own progress).
+    """
+    if not user.is_authenticated:
+        return CountyTeam.objects.none()
+    if is_bureau_admin(user):
+        return CountyTeam.objects.all()
+    supervised = TrainerSupervision.objects.filter(trainer=user).values("team_id")
+    led = Membership.objects.filter(user=user, role=Role.TEAM_LEAD).values("team_id")
+    return CountyTeam.objects.filter(pk__in=supervised) | CountyTeam.objects.filter(pk__in=led)
+
+
+def can_view_team(user: User, team: CountyTeam) -> bool:
+    return visible_teams(user).filter(pk=team.pk).exists()
+
+
+def reviewable_teams(user: User) -> QuerySet[CountyTeam]:
+    """Teams whose hands-on submissions this user may review: a trainer's supervised teams (all for bureau admins)."""
+    if is_bureau_admin(user):
+        return CountyTeam.objects.all()
+    if not is_trainer(user):
+        return CountyTeam.objects.none()
+    return CountyTeam.objects.filter(supervisions__trainer=user)
+
+
+def can_view_person(viewer: User, person: User) -> bool:
+    """May `viewer` see `person`'s progress, attempts and submissions?"""
+    if not viewer.is_authenticated:
+        return False
+    if viewer.pk == person.pk or is_bureau_admin(viewer):
+        return True
+    if not is_staff_member(viewer):
+        return False
+    person_teams = Membership.objects.filter(user=person, team__isnull=False).values("team_id")
+    return visible_teams(viewer).filter(pk__in=person_teams).exists()
+
+
+def can_review_person(reviewer: User, person: User) -> bool:
+    person_teams = Membership.objects.filter(user=person, team__isnull=False).values("team_id")
+    return reviewable_teams(reviewer).filter(pk__in=person_teams).exists()

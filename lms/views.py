@@ -1,0 +1,9 @@
+from django.contrib.auth import views as auth_views
+
+from .forms import LoginForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "lms/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True

@@ -1,0 +1,1 @@
+"""The assessment engine: question banks, quizzes, attempts, hands-on tasks and their checks."""

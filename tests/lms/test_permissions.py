@@ -1,0 +1,82 @@
+"""The role rules as a matrix: who may see which team and whose progress. Each row tries to break a rule."""
+
+import pytest
+
+from lms import permissions
+from lms.services import assign_role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bureau_admin_sees_every_team(bureau_admin, team, other_team):
+    assert set(permissions.visible_teams(bureau_admin)) == {team, other_team}
+
+
+def test_trainer_sees_only_supervised_teams(trainer, team, other_team):
+    assert list(permissions.visible_teams(trainer)) == [team]
+    assert not permissions.can_view_team(trainer, other_team)
+
+
+def test_team_lead_sees_only_own_team(team_lead, team, other_team):
+    assert list(permissions.visible_teams(team_lead)) == [team]
+    assert not permissions.can_view_team(team_lead, other_team)
+
+
+def test_trainee_sees_no_team(trainee, team):
+    assert not permissions.visible_teams(trainee).exists()
+    assert not permissions.can_view_team(trainee, team)
+
+
+@pytest.mark.parametrize(
+    "viewer, subject, allowed",
+    [
+        ("trainee", "trainee", True),  # oneself
+        ("trainee", "teammate", False),
+        ("trainee", "other_trainee", False),
+        ("team_lead", "trainee", True),
+        ("team_lead", "other_trainee", False),
+        ("trainer", "trainee", True),
+        ("trainer", "other_trainee", False),
+        ("bureau_admin", "other_trainee", True),
+    ],
+)
+def test_who_may_view_whose_progress(request, team, viewer, subject, allowed):
+    if subject == "teammate":
+        person = UserFactory(role="trainee", team=team)
+    else:
+        person = request.getfixturevalue(subject)
+    assert permissions.can_view_person(request.getfixturevalue(viewer), person) is allowed
+
+
+def test_trainer_reviews_only_supervised_teams(trainer, trainee, other_trainee):
+    assert permissions.can_review_person(trainer, trainee)
+    assert not permissions.can_review_person(trainer, other_trainee)
+
+
+def test_team_lead_is_not_a_reviewer(team_lead, trainee):
+    assert not permissions.can_review_person(team_lead, trainee)
+
+
+def test_anonymous_has_no_rights(trainee):
+    from django.contrib.auth.models import AnonymousUser
+
+    anonymous = AnonymousUser()
+    assert not permissions.visible_teams(anonymous).exists()
+    assert not permissions.can_view_person(anonymous, trainee)
+    assert not permissions.is_bureau_admin(anonymous)
+
+
+def test_roles_sync_admin_groups(team):
+    user = UserFactory()
+    assign_role(user=user, role="trainer")
+    user.refresh_from_db()
+    assert user.is_staff
+    assert user.groups.filter(name="培训讲师").exists()
+    assert permissions.can_author_courses(user)
+
+
+def test_trainee_gets_no_admin_access(trainee):
+    trainee.refresh_from_db()
+    assert not trainee.is_staff
+    assert not permissions.can_author_courses(trainee)
