@@ -1,1 +1,0 @@
-"""The assessment engine: question banks, quizzes, attempts, hands-on tasks and their checks."""
