@@ -242,4 +242,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # One line per login attempt is too much for the console; lockouts still show as warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
