@@ -41,7 +41,7 @@ class TestMoodleFixtures:
         assert [c.weight for c in by_name["colours"].choices] == [50, -100, 50, -100]
         assert [(c.text, c.weight) for c in by_name["Shortanswer"].choices] == [("Frog", 100), ("Cat", 50), ("*", 0)]
         q1 = by_name["Q1"]
-        assert [(c.text, c.weight) for c in q1.choices] == [("True", 0), ("False", 100)]
+        assert [(c.text, c.weight) for c in q1.choices] == [(gettext("True"), 0), (gettext("False"), 100)]
         assert q1.choices[1].feedback == "You gave the right answer." and q1.choices[0].feedback == "42 is the Ultimate Answer."
         assert "Hitchiker" in q1.explanation
         skipped = {(i.line, i.name): i.message for i in result.issues}
