@@ -98,11 +98,11 @@ def _attempts(quiz: Quiz, trainees: list[User], seed: int) -> int:
     rng = random.Random(seed)
     question_ids = list(quiz.slots.values_list("question_id", flat=True))
     # Most questions are easy for someone who read the lessons; a few are harder.
-    difficulty = {pk: rng.choice([0.0, 0.0, 0.05, 0.1, 0.2, 0.3]) for pk in question_ids}
+    difficulty = {pk: rng.choice([0.0, 0.0, 0.05, 0.1, 0.15, 0.25]) for pk in question_ids}
     now = timezone.now()
     taken = 0
     for index, user in enumerate(trainees):
-        ability = rng.uniform(0.55, 1.0)
+        ability = rng.uniform(0.4, 1.05)
         when = (now - timedelta(days=rng.randint(3, 40))).replace(hour=9 + index % 8, minute=rng.randint(0, 59))
         attempt = _take(quiz, user, ability, difficulty, when, rng)
         taken += 1
@@ -116,7 +116,7 @@ def seed(stdout=None) -> None:
     quizzes = ensure_quizzes()
     trainees = list(User.objects.filter(memberships__role=Role.TRAINEE).order_by("pk"))
     taken = 0
-    for number, (slug, quiz) in enumerate(quizzes.items()):
+    for number, quiz in enumerate(quizzes.values()):
         if quiz.attempts.exists() or not trainees:
             continue
         # Different trainees for each quiz, about two thirds of them, so the analysis has 20+ attempts.

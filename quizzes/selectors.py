@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from lms.models import CountyTeam, Membership, Role, User
@@ -240,15 +240,3 @@ def quiz_results(*, quiz: Quiz, viewer: User, team: CountyTeam | None = None) ->
     rows.sort(key=lambda r: ((r.team.sort_order, r.team.code) if r.team else (10**6, ""), r.user.username))
     return rows
 
-
-def quiz_question_list(quiz: Quiz) -> list:
-    """The quiz's slots with their fixed question or category, for the overview page."""
-    return list(quiz.slots.select_related("question", "category").order_by("sort_order", "pk"))
-
-
-def attempts_with_quiz(user: User) -> QuerySet[Attempt]:
-    return Attempt.objects.filter(user=user).select_related("quiz").defer("layout").order_by("-started_at")
-
-
-def prefetch_choices() -> Prefetch:
-    return Prefetch("choices", queryset=Choice.objects.order_by("sort_order", "pk"))

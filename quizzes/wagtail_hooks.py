@@ -17,7 +17,7 @@ from lms import permissions
 
 from .forms import ImportForm, QuestionForm
 from .importing import ImportFileError, export_gift, import_questions, parse_file
-from .models import Question, QuestionCategory, Quiz
+from .models import Question, QuestionCategory, QuestionType, Quiz
 
 SESSION_KEY = "quizzes_import"
 
@@ -94,6 +94,8 @@ def import_view(request):
         except ImportFileError as error:
             form.add_error("file", error.message)
         else:
+            for question in preview.questions:
+                question.type_label = QuestionType(question.qtype).label
             request.session[SESSION_KEY] = {
                 "data": data.decode("utf-8-sig"), "fmt": form.cleaned_data["fmt"], "category": form.cleaned_data["category"],
             }

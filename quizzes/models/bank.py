@@ -40,6 +40,15 @@ class QuestionCategory(models.Model):
     def __str__(self) -> str:
         return self.path or self.name
 
+    def save(self, *args, **kwargs):
+        old_path = self.path
+        self.path = self.build_path()
+        super().save(*args, **kwargs)
+        # Keep the stored paths of subcategories true after a rename or a move.
+        if old_path and old_path != self.path:
+            for child in self.children.all():
+                child.save()
+
     def clean(self):
         if PATH_SEPARATOR in (self.name or ""):
             raise ValidationError({"name": _("A category name cannot contain “/”.")})
@@ -51,15 +60,6 @@ class QuestionCategory(models.Model):
 
     def build_path(self) -> str:
         return f"{self.parent.path}{PATH_SEPARATOR}{self.name}" if self.parent_id else self.name
-
-    def save(self, *args, **kwargs):
-        old_path = self.path
-        self.path = self.build_path()
-        super().save(*args, **kwargs)
-        # Keep the stored paths of subcategories true after a rename or a move.
-        if old_path and old_path != self.path:
-            for child in self.children.all():
-                child.save()
 
     def subtree_q(self, prefix: str = "category__") -> models.Q:
         return models.Q(**{f"{prefix}path": self.path}) | models.Q(**{f"{prefix}path__startswith": self.path + PATH_SEPARATOR})

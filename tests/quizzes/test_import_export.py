@@ -174,3 +174,12 @@ def test_export_import_round_trip(db):
         return rows
 
     assert shape("往返/导入") == shape("往返/原题")
+
+
+def test_renaming_a_category_moves_its_subcategories(db):
+    leaf = ensure_category("后台管理/栏目设置/二级栏目")
+    top = QuestionCategory.objects.get(path="后台管理")
+    top.name = "网站后台管理"
+    top.save()
+    leaf.refresh_from_db()
+    assert leaf.path == "网站后台管理/栏目设置/二级栏目"

@@ -186,7 +186,7 @@ def test_bureau_admin_sees_every_team_and_regrades(client, trainee, other_traine
 def test_results_page_query_count_does_not_grow(client, trainer, team, django_assert_max_num_queries, bank):
     single, _ = bank
     q = quiz([single])
-    for n in range(12):
+    for _n in range(12):
         user = UserFactory(role="trainee", team=team)
         services.submit_attempt(attempt=services.start_attempt(quiz=q, user=user), user=user)
     login(client, trainer)
