@@ -34,9 +34,8 @@ QUESTIONS = 50
 def build():
     from decimal import Decimal
 
-    from lms.models import Role
+    from lms.models import CountyTeam, Role, User
     from lms.services import assign_role
-    from lms.models import CountyTeam, User
     from quizzes.importing import ensure_category
     from quizzes.models import Choice, Question, Quiz, QuizSlot
 
