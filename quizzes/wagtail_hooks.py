@@ -4,12 +4,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -34,17 +36,31 @@ class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = gettext_lazy("Questions")
-    list_display = ["name", "qtype", "category", "points", "is_active", "updated_at"]
+    list_display = ["name", "qtype", "category", "points", BooleanColumn("is_active"), "updated_at"]
     list_filter = ["qtype", "category", "is_active"]
     search_fields = ["name", "stem"]
     edit_handler = ObjectList(Question.panels, base_form_class=QuestionForm)
+
+
+class QuizLinksColumn(Column):
+    """Links from the admin list to the quiz's pages on the site: overview, results, item analysis."""
+
+    def get_value(self, instance):
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("quizzes:detail", args=[instance.pk]), _("View"),
+            reverse("quizzes:results", args=[instance.pk]), _("Results"),
+            reverse("quizzes:analysis", args=[instance.pk]), _("Item analysis"),
+        )
 
 
 class QuizViewSet(SnippetViewSet):
     model = Quiz
     icon = "form"
     menu_label = gettext_lazy("Quizzes")
-    list_display = ["title", "pass_mark", "time_limit_minutes", "max_attempts", "is_published", "updated_at"]
+    list_display = [
+        "title", "pass_mark", "time_limit_minutes", "max_attempts", BooleanColumn("is_published"), QuizLinksColumn("links", label=gettext_lazy("On the site")),
+    ]
     list_filter = ["is_published"]
     search_fields = ["title"]
 
