@@ -351,12 +351,15 @@ def submit_attempt(*, attempt: Attempt, user: User, answers: dict[int, dict] | N
     return finalise_attempt(attempt=attempt, now=now, answers=answers, actor=user)
 
 
-def close_overdue_attempts(*, now: datetime | None = None) -> int:
-    """Finalise every attempt whose time ran out; returns how many were closed."""
+def close_overdue_attempts(*, now: datetime | None = None, quiz: Quiz | None = None) -> int:
+    """Finalise every attempt (of `quiz`, or of all quizzes) whose time ran out; returns how many were closed."""
     now = _now(now)
     cutoff = now - timedelta(seconds=GRACE_SECONDS)
     closed = 0
-    for attempt in Attempt.objects.filter(status=AttemptStatus.IN_PROGRESS, deadline__lt=cutoff).order_by("pk"):
+    overdue = Attempt.objects.filter(status=AttemptStatus.IN_PROGRESS, deadline__lt=cutoff).order_by("pk")
+    if quiz is not None:
+        overdue = overdue.filter(quiz=quiz)
+    for attempt in overdue:
         try:
             finalise_attempt(attempt=attempt, now=now, auto=True)
             closed += 1

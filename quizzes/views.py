@@ -141,6 +141,8 @@ def results(request, quiz_id: int):
         team = next((t for t in teams if t.code == request.GET["team"]), None)
         if team is None:
             raise Http404
+    # Results must not show attempts whose time ran out as still running.
+    services.close_overdue_attempts(quiz=quiz)
     rows = selectors.quiz_results(quiz=quiz, viewer=request.user, team=team)
     return render(
         request,

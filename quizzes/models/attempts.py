@@ -50,7 +50,8 @@ class Quiz(index.Indexed, ClusterableModel):
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
     shuffle_choices = models.BooleanField(_("shuffle options"), default=True)
     review_policy = models.CharField(
-        _("show answers and feedback"), max_length=16, choices=ReviewPolicy.choices, default=ReviewPolicy.IMMEDIATELY
+        _("show answers and feedback"), max_length=16, choices=ReviewPolicy.choices, default=ReviewPolicy.IMMEDIATELY,
+        help_text=_("When trainees see the right answers and feedback. “After the quiz closes” needs a close date; without one they never see them."),
     )
     is_published = models.BooleanField(_("published"), default=True, help_text=_("Unpublished quizzes cannot be started."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -115,6 +116,13 @@ class QuizSlot(Orderable):
     def clean(self):
         if bool(self.question_id) == bool(self.category_id):
             raise ValidationError(_("Choose either a fixed question or a category to draw from, not both."))
+        if self.category_id:
+            match = self.category.subtree_q() if self.include_subcategories else models.Q(category_id=self.category_id)
+            available = Question.objects.filter(match, is_active=True).count()
+            if available < self.draw_count:
+                raise ValidationError(
+                    {"draw_count": _("“%(category)s” has only %(n)d active questions.") % {"category": self.category, "n": available}}
+                )
 
     def __str__(self) -> str:
         if self.question_id:

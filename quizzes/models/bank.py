@@ -62,6 +62,7 @@ class QuestionCategory(models.Model):
         return f"{self.parent.path}{PATH_SEPARATOR}{self.name}" if self.parent_id else self.name
 
     def subtree_q(self, prefix: str = "category__") -> models.Q:
+        """Matches this category and everything under it; `prefix` is the lookup path to the category."""
         return models.Q(**{f"{prefix}path": self.path}) | models.Q(**{f"{prefix}path__startswith": self.path + PATH_SEPARATOR})
 
 

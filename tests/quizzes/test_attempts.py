@@ -210,3 +210,29 @@ def test_grading_runs_a_constant_number_of_queries(trainee, other_trainee):
     large = _submit_queries(other_trainee, 50)
     assert large == small
     assert large <= 20
+
+
+def test_a_draw_slot_cannot_ask_for_more_questions_than_the_category_has():
+    from django.core.exceptions import ValidationError
+
+    from quizzes.models import QuizSlot
+
+    category = ensure_category("图片处理/格式")
+    question(category, name="一")
+    question(category, name="二")
+    q = quiz()
+    QuizSlot(quiz=q, category=ensure_category("图片处理"), draw_count=2).full_clean()
+    with pytest.raises(ValidationError) as error:
+        QuizSlot(quiz=q, category=ensure_category("图片处理"), draw_count=3).full_clean()
+    assert "draw_count" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        QuizSlot(quiz=q, category=ensure_category("图片处理"), draw_count=1, include_subcategories=False).full_clean()
+
+
+def test_results_page_closes_overdue_attempts(client, trainee, trainer):
+    q = quiz([question()], time_limit_minutes=5)
+    attempt = services.start_attempt(quiz=q, user=trainee, now=timezone.now() - timedelta(hours=1))
+    client.force_login(trainer)
+    client.get(f"/quizzes/{q.pk}/results/")
+    attempt.refresh_from_db()
+    assert attempt.is_finished and attempt.auto_submitted
