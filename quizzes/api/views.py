@@ -61,6 +61,7 @@ class QuizViewSet(viewsets.ReadOnlyModelViewSet):
         return context
 
     def list(self, request, *args, **kwargs):
+        """Published quizzes with the signed-in user's standing. No question content, no answers."""
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         self._outcomes = selectors.outcomes(user=request.user, quiz_ids=[q.pk for q in page])
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -73,6 +74,8 @@ class QuizViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=None, responses={201: AttemptSerializer, 200: AttemptSerializer, 409: ERROR}, summary="Start (or resume) an attempt")
     @action(detail=True, methods=["post"])
     def attempts(self, request, pk=None):
+        """Start an attempt (201) or get the open one back (200): its questions in this attempt's order,
+        never the answers. 409 when the quiz is closed or no attempts are left."""
         quiz = self.get_object()
         before = selectors.outcome(user=request.user, quiz=quiz).open_attempt
         try:
@@ -89,6 +92,8 @@ class QuizViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"], pagination_class=None)
     def results(self, request, pk=None):
+        """Each trainee of the teams the caller may see who attempted the quiz, with grade and attempts;
+        `?team=<code>` narrows to one team."""
         if not permissions.can_see_quiz_results(request.user):
             raise PermissionDenied()
         quiz = get_object_or_404(Quiz, pk=pk)
@@ -103,6 +108,7 @@ class QuizViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(responses=StatisticsSerializer, summary="Item analysis (trainers and bureau admins)")
     @action(detail=True, methods=["get"], pagination_class=None)
     def statistics(self, request, pk=None):
+        """Item analysis: facility index, standard deviation and discrimination index per question."""
         if not permissions.can_manage_quizzes(request.user):
             raise PermissionDenied()
         quiz = get_object_or_404(Quiz, pk=pk)
