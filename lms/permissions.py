@@ -89,3 +89,13 @@ def can_view_person(viewer: User, person: User) -> bool:
 def can_review_person(reviewer: User, person: User) -> bool:
     person_teams = Membership.objects.filter(user=person, team__isnull=False).values("team_id")
     return reviewable_teams(reviewer).filter(pk__in=person_teams).exists()
+
+
+def can_manage_quizzes(user: User) -> bool:
+    """Author questions and quizzes, import and export, see item analysis, regrade: trainers and bureau admins."""
+    return can_author_courses(user)
+
+
+def can_see_quiz_results(user: User) -> bool:
+    """See quiz results of the teams one may see (visible_teams): trainers, team leads, bureau admins."""
+    return is_staff_member(user)
