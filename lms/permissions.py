@@ -89,3 +89,17 @@ def can_view_person(viewer: User, person: User) -> bool:
 def can_review_person(reviewer: User, person: User) -> bool:
     person_teams = Membership.objects.filter(user=person, team__isnull=False).values("team_id")
     return reviewable_teams(reviewer).filter(pk__in=person_teams).exists()
+
+
+def can_manage_certificates(user: User) -> bool:
+    """Issue, revoke, re-render and bulk-export certificates: the bureau only."""
+    return is_bureau_admin(user)
+
+
+def can_view_certificate(user: User, certificate) -> bool:
+    """The holder, the bureau, and trainers/team leads of the team the certificate was issued in."""
+    if not user.is_authenticated:
+        return False
+    if user.pk == certificate.holder_id or is_bureau_admin(user):
+        return True
+    return certificate.team_id is not None and visible_teams(user).filter(pk=certificate.team_id).exists()
