@@ -184,6 +184,8 @@ def render_certificate(*, certificate: Certificate, renderer: pdf.CertificateRen
     The file is written before the row is updated and removed again if the update fails, so the
     database never points at a missing or half-written file; the old file goes after the commit.
     """
+    # Re-read: the caller's copy may predate a name correction made in another transaction.
+    certificate = Certificate.objects.select_related("programme", "team").get(pk=certificate.pk)
     content = (renderer or pdf.renderer()).render(pdf.data_for(certificate))
     digest = pdf.sha256_of(content)
     year = timezone.localtime(certificate.issued_at).year

@@ -147,6 +147,6 @@ def test_rerender_removes_the_old_file_after_commit(certificate, django_capture_
     old_name = certificate.pdf.name
     services.correct_holder_name(certificate=certificate, holder_name="李小明", actor=None)
     with django_capture_on_commit_callbacks(execute=True):
-        services.render_certificate(certificate=certificate)
+        fresh = services.render_certificate(certificate=certificate)
     assert not default_storage.exists(old_name)
-    assert default_storage.exists(certificate.pdf.name)
+    assert default_storage.exists(fresh.pdf.name)
