@@ -23,8 +23,8 @@ def grant_programme_permissions(sender, **kwargs):
     """The bureau admins' group authors programmes in the Wagtail admin (permissions exist only after migrate)."""
     from django.contrib.auth.models import Group, Permission
 
-    from lms.services import ROLE_GROUPS
     from lms.models import Role
+    from lms.services import ROLE_GROUPS
 
     group, _created = Group.objects.get_or_create(name=ROLE_GROUPS[Role.BUREAU_ADMIN])
     group.permissions.add(*Permission.objects.filter(content_type__app_label="certificates", codename__endswith="_programme"))

@@ -55,7 +55,9 @@ def seed(stdout=None) -> None:
         holder = User.objects.filter(username=username).first()
         if holder is None or Certificate.objects.filter(holder=holder, programme=programme).exists():
             continue
-        certificate = services.issue_certificate(holder=holder, programme=programme, actor=bureau, now=now - timedelta(days=days_ago), manual=True)
+        certificate = services.issue_certificate(
+            holder=holder, programme=programme, actor=bureau, now=now - timedelta(days=days_ago), manual=True
+        )
         services.render_certificate(certificate=certificate)
         if revoke_reason and bureau is not None:
             services.revoke_certificate(certificate=certificate, actor=bureau, reason=revoke_reason, now=now - timedelta(days=3))

@@ -49,9 +49,22 @@ def render_candidates(*, programme: Programme | None = None, since: datetime | N
 
 
 @transaction.atomic
-def create_job(*, kind: str, actor: User | None, programme: Programme | None = None, team: CountyTeam | None = None, since: datetime | None = None) -> BulkJob:
+def create_job(
+    *,
+    kind: str,
+    actor: User | None,
+    programme: Programme | None = None,
+    team: CountyTeam | None = None,
+    since: datetime | None = None,
+) -> BulkJob:
     job = BulkJob.objects.create(kind=kind, programme=programme, team=team, since=since, created_by=actor)
-    record_audit(actor=actor, action=f"certificate.bulk_{kind}", obj=job, team=team, after={"programme": programme.slug if programme else None})
+    record_audit(
+        actor=actor,
+        action=f"certificate.bulk_{kind}",
+        obj=job,
+        team=team,
+        after={"programme": programme.slug if programme else None},
+    )
     return job
 
 
@@ -71,7 +84,9 @@ def run_job(*, job_id: int, progress: Progress | None = None, limit: int | None 
     if job.kind == BulkJob.Kind.ISSUE:
         remaining = [pk for pk in issue_candidates(programme=job.programme, team=job.team) if pk > job.cursor]
     else:
-        remaining = list(render_candidates(programme=job.programme, since=job.since).filter(pk__gt=job.cursor).values_list("pk", flat=True))
+        remaining = list(
+            render_candidates(programme=job.programme, since=job.since).filter(pk__gt=job.cursor).values_list("pk", flat=True)
+        )
     job.total = job.done + len(remaining)
     job.save(update_fields=["state", "error", "total"])
     renderer = pdf.renderer()
@@ -93,7 +108,9 @@ def run_job(*, job_id: int, progress: Progress | None = None, limit: int | None 
 def _process(job: BulkJob, pk: int, renderer: pdf.CertificateRenderer) -> None:
     if job.kind == BulkJob.Kind.ISSUE:
         with transaction.atomic():
-            certificate = services.issue_certificate(holder=User.objects.get(pk=pk), programme=job.programme, actor=job.created_by)
+            certificate = services.issue_certificate(
+                holder=User.objects.get(pk=pk), programme=job.programme, actor=job.created_by
+            )
             _advance(job, pk, changed=certificate is not None)
         if certificate is not None:
             # Rendering is outside the issue transaction: a crash here leaves a certificate without a

@@ -29,19 +29,32 @@ class Programme(ClusterableModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=64, unique=True)
     description = models.TextField(_("description"), blank=True)
-    required_courses = ParentalManyToManyField("courses.CoursePage", verbose_name=_("required courses"), related_name="programmes", blank=True)
-    validity_months = models.PositiveIntegerField(_("validity (months)"), null=True, blank=True, help_text=_("Leave empty for certificates that never expire."))
-    serial_prefix = models.CharField(_("serial prefix"), max_length=10, default="CD", help_text=_("Serial numbers look like CD-2026-000123."))
+    required_courses = ParentalManyToManyField(
+        "courses.CoursePage", verbose_name=_("required courses"), related_name="programmes", blank=True
+    )
+    validity_months = models.PositiveIntegerField(
+        _("validity (months)"), null=True, blank=True, help_text=_("Leave empty for certificates that never expire.")
+    )
+    serial_prefix = models.CharField(
+        _("serial prefix"), max_length=10, default="CD", help_text=_("Serial numbers look like CD-2026-000123.")
+    )
     issuer_name = models.CharField(_("issuer"), max_length=200, default="常德市商务局")
     is_active = models.BooleanField(_("active"), default=True)
     refresher_courses = ParentalManyToManyField(
-        "courses.CoursePage", verbose_name=_("refresher courses"), related_name="refresher_for_programmes", blank=True,
+        "courses.CoursePage",
+        verbose_name=_("refresher courses"),
+        related_name="refresher_for_programmes",
+        blank=True,
         help_text=_("Completing one of these renews a certificate that is expiring or has expired."),
     )
-    template = models.CharField(_("certificate design"), max_length=20, choices=CertificateTemplate.choices, default=CertificateTemplate.CLASSIC)
+    template = models.CharField(
+        _("certificate design"), max_length=20, choices=CertificateTemplate.choices, default=CertificateTemplate.CLASSIC
+    )
     certificate_title = models.CharField(_("title on the certificate"), max_length=20, default="资格证书")
     statement = models.CharField(
-        _("statement"), max_length=300, blank=True,
+        _("statement"),
+        max_length=300,
+        blank=True,
         help_text=_("The sentence under the name. Empty: “has completed all courses of {programme} and passed the assessment.”"),
     )
 
@@ -80,13 +93,19 @@ class CertificateStatus(models.TextChoices):
 class Certificate(models.Model):
     """A certificate held by one person for one programme, with its PDF and public verification code."""
 
-    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("holder"))
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("holder")
+    )
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("programme"))
-    team = models.ForeignKey(CountyTeam, on_delete=models.SET_NULL, null=True, blank=True, related_name="certificates", verbose_name=_("team at issue"))
+    team = models.ForeignKey(
+        CountyTeam, on_delete=models.SET_NULL, null=True, blank=True, related_name="certificates", verbose_name=_("team at issue")
+    )
     holder_name = models.CharField(_("name on certificate"), max_length=100)
     serial = models.CharField(_("serial number"), max_length=32, unique=True)
     verification_code = models.CharField(_("verification code"), max_length=40, unique=True)
-    status = models.CharField(_("status"), max_length=16, choices=CertificateStatus.choices, default=CertificateStatus.VALID, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CertificateStatus.choices, default=CertificateStatus.VALID, db_index=True
+    )
     issued_at = models.DateTimeField(_("issued"), db_index=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True, db_index=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
@@ -95,10 +114,17 @@ class Certificate(models.Model):
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     rendered_at = models.DateTimeField(_("PDF rendered"), null=True, blank=True, db_index=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("issued by"), help_text=_("Empty when issued automatically on completion."),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+        help_text=_("Empty when issued automatically on completion."),
     )
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("revoked by"))
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("revoked by")
+    )
     renewed_from = models.OneToOneField(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="renewed_by", verbose_name=_("renewal of")
     )
@@ -160,7 +186,9 @@ class DisplayStatus(models.TextChoices):
 class PdfVersion(models.Model):
     """Every PDF a certificate has had, so an earlier file (before a name correction) is still recognised."""
 
-    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="pdf_versions", verbose_name=_("certificate"))
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, related_name="pdf_versions", verbose_name=_("certificate")
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     size = models.PositiveIntegerField(_("size (bytes)"))
     holder_name = models.CharField(_("name on certificate"), max_length=100)
@@ -208,8 +236,12 @@ class BulkJob(models.Model):
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs", verbose_name=_("programme"))
-    team = models.ForeignKey(CountyTeam, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("county team"))
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs", verbose_name=_("programme")
+    )
+    team = models.ForeignKey(
+        CountyTeam, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("county team")
+    )
     since = models.DateTimeField(_("rendered before"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     total = models.PositiveIntegerField(_("total"), default=0)
@@ -217,7 +249,9 @@ class BulkJob(models.Model):
     changed = models.PositiveIntegerField(_("issued or rendered"), default=0)
     cursor = models.BigIntegerField(default=0)
     error = models.TextField(_("error"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("started by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("started by")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

@@ -25,6 +25,8 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 logger = logging.getLogger(__name__)
+# WeasyPrint logs every rendering step at INFO; a bulk run would flood the log with them.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "certificates"
 STYLESHEET = STATIC_DIR / "certificate.css"
@@ -67,14 +69,20 @@ class CertificateData:
     serial: str
     verification_url: str
     template: str = "classic"
+    verification_code: str = ""
+
+    @property
+    def grouped_code(self) -> str:
+        """The code in groups of four, easier to type from paper (the lookup ignores the dashes)."""
+        return "-".join(self.verification_code[i : i + 4] for i in range(0, len(self.verification_code), 4))
 
 
 def data_for(certificate) -> CertificateData:
     programme = certificate.programme
     with translation.override("zh-hans"):
-        statement = programme.statement or _("has completed every required course of “%(programme)s” and passed the assessment.") % {
-            "programme": programme.name
-        }
+        statement = programme.statement or _(
+            "has completed every required course of “%(programme)s” and passed the assessment."
+        ) % {"programme": programme.name}
     local = lambda value: value and value.astimezone(_tz()).date()  # noqa: E731
     return CertificateData(
         holder_name=certificate.holder_name,
@@ -88,6 +96,7 @@ def data_for(certificate) -> CertificateData:
         serial=certificate.serial,
         verification_url=certificate.verification_url,
         template=programme.template,
+        verification_code=certificate.verification_code,
     )
 
 

@@ -63,7 +63,9 @@ def certificates_for_list() -> QuerySet[Certificate]:
 
 def my_certificates(*, user: User) -> list[Certificate]:
     """The user's certificates, live ones first; superseded ones are left out (their renewal is listed)."""
-    certificates = list(certificates_for_list().filter(holder=user).exclude(status=CertificateStatus.SUPERSEDED).order_by("-issued_at"))
+    certificates = list(
+        certificates_for_list().filter(holder=user).exclude(status=CertificateStatus.SUPERSEDED).order_by("-issued_at")
+    )
     certificates.sort(key=lambda c: c.status != CertificateStatus.VALID)
     return certificates
 
@@ -75,7 +77,9 @@ def visible_certificates(*, user: User) -> QuerySet[Certificate]:
     return certificates_for_list().filter(team__in=permissions.visible_teams(user))
 
 
-def search_certificates(*, queryset: QuerySet[Certificate], q: str = "", status: str = "", programme: str = "", team: str = "") -> QuerySet[Certificate]:
+def search_certificates(
+    *, queryset: QuerySet[Certificate], q: str = "", status: str = "", programme: str = "", team: str = ""
+) -> QuerySet[Certificate]:
     """The bureau's list: search by name, serial or team; filter by status, programme and team code."""
     q = q.strip()
     if q:
@@ -136,7 +140,9 @@ def mask_name(name: str) -> str:
 # --- For the team qualification dashboards and exports -------------------------------------------------
 
 
-def holder_statuses(*, programme: Programme, holder_ids: Iterable[int] | None = None, now: datetime | None = None) -> dict[int, Certificate]:
+def holder_statuses(
+    *, programme: Programme, holder_ids: Iterable[int] | None = None, now: datetime | None = None
+) -> dict[int, Certificate]:
     """{holder pk: their current certificate for `programme`} in one query.
 
     "Current" is the live certificate (valid, expiring or expired by date) when there is one, else the
@@ -153,10 +159,14 @@ def holder_statuses(*, programme: Programme, holder_ids: Iterable[int] | None = 
     return result
 
 
-def expiring_within(*, days: int = EXPIRING_WITHIN_DAYS, programme: Programme | None = None, teams=None, now: datetime | None = None) -> QuerySet[Certificate]:
+def expiring_within(
+    *, days: int = EXPIRING_WITHIN_DAYS, programme: Programme | None = None, teams=None, now: datetime | None = None
+) -> QuerySet[Certificate]:
     """Live certificates whose expiry falls within the next `days` days, soonest first."""
     now = now or timezone.now()
-    rows = certificates_for_list().filter(status=CertificateStatus.VALID, expires_at__gt=now, expires_at__lte=now + timedelta(days=days))
+    rows = certificates_for_list().filter(
+        status=CertificateStatus.VALID, expires_at__gt=now, expires_at__lte=now + timedelta(days=days)
+    )
     if programme is not None:
         rows = rows.filter(programme=programme)
     if teams is not None:
@@ -172,4 +182,3 @@ def status_counts(*, programme: Programme, teams=None, now: datetime | None = No
         rows = rows.filter(team__in=teams)
     aggregates = {status: Count("pk", filter=status_q(status, now)) for status in DisplayStatus.values}
     return {row.pop("team_id"): row for row in rows.values("team_id").annotate(**aggregates)}
-

@@ -87,7 +87,9 @@ def _insert(*, holder: User, programme: Programme, actor: User | None, now: date
 
 
 @transaction.atomic
-def issue_certificate(*, holder: User, programme: Programme, actor: User | None = None, now: datetime | None = None, manual: bool = False) -> Certificate | None:
+def issue_certificate(
+    *, holder: User, programme: Programme, actor: User | None = None, now: datetime | None = None, manual: bool = False
+) -> Certificate | None:
     """Issue `programme`'s certificate to `holder`; returns it, or None when nothing was issued.
 
     Automatic issuance (manual=False) issues once per person and programme, ever: a revoked or
@@ -99,7 +101,9 @@ def issue_certificate(*, holder: User, programme: Programme, actor: User | None 
     existing = Certificate.objects.filter(holder=holder, programme=programme)
     if existing.filter(status=CertificateStatus.VALID).exists():
         if manual:
-            raise CertificateError(_("%(name)s already holds a valid certificate for this programme.") % {"name": holder.get_full_name()})
+            raise CertificateError(
+                _("%(name)s already holds a valid certificate for this programme.") % {"name": holder.get_full_name()}
+            )
         return None
     if not manual and existing.exists():
         return None
@@ -112,7 +116,10 @@ def issue_certificate(*, holder: User, programme: Programme, actor: User | None 
         # Only reachable when the holder lock was bypassed (e.g. a raw insert); one live certificate stays.
         return None
     record_audit(
-        actor=actor, action="certificate.issue", obj=certificate, team=certificate.team,
+        actor=actor,
+        action="certificate.issue",
+        obj=certificate,
+        team=certificate.team,
         after={"serial": certificate.serial, "programme": programme.slug, "manual": manual},
     )
     return certificate
@@ -126,7 +133,9 @@ def issue_if_complete(*, holder: User, programme: Programme, now: datetime | Non
 
 
 @transaction.atomic
-def renew_certificate(*, certificate: Certificate, actor: User | None = None, reason: str, now: datetime | None = None) -> Certificate:
+def renew_certificate(
+    *, certificate: Certificate, actor: User | None = None, reason: str, now: datetime | None = None
+) -> Certificate:
     """Replace an expiring or expired certificate with a new one (new serial, new validity).
 
     The old one becomes "superseded" and stays on record; its verification page points to the new one.
@@ -140,8 +149,14 @@ def renew_certificate(*, certificate: Certificate, actor: User | None = None, re
     certificate.save(update_fields=["status"])
     renewed = _insert(holder=certificate.holder, programme=certificate.programme, actor=actor, now=now, renewed_from=certificate)
     record_audit(
-        actor=actor, action="certificate.renew", obj=renewed, team=renewed.team,
-        before={"serial": certificate.serial, "expires_at": certificate.expires_at.isoformat() if certificate.expires_at else None},
+        actor=actor,
+        action="certificate.renew",
+        obj=renewed,
+        team=renewed.team,
+        before={
+            "serial": certificate.serial,
+            "expires_at": certificate.expires_at.isoformat() if certificate.expires_at else None,
+        },
         after={"serial": renewed.serial, "expires_at": renewed.expires_at.isoformat() if renewed.expires_at else None},
         note=reason,
     )
@@ -168,17 +183,30 @@ def revoke_certificate(*, certificate: Certificate, actor: User, reason: str, no
         raise CertificateError(_("Give a reason for the revocation."))
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.status != CertificateStatus.VALID:
-        raise CertificateError(_("Only a valid certificate can be revoked (this one is %(status)s).") % {"status": certificate.get_display_status_label()})
+        raise CertificateError(
+            _("Only a valid certificate can be revoked (this one is %(status)s).")
+            % {"status": certificate.get_display_status_label()}
+        )
     certificate.status = CertificateStatus.REVOKED
     certificate.revoked_at = now or timezone.now()
     certificate.revoked_by = actor
     certificate.revocation_reason = reason
     certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
-    record_audit(actor=actor, action="certificate.revoke", obj=certificate, team=certificate.team, before={"status": "valid"}, after={"status": "revoked"}, note=reason)
+    record_audit(
+        actor=actor,
+        action="certificate.revoke",
+        obj=certificate,
+        team=certificate.team,
+        before={"status": "valid"},
+        after={"status": "revoked"},
+        note=reason,
+    )
     return certificate
 
 
-def render_certificate(*, certificate: Certificate, renderer: pdf.CertificateRenderer | None = None, actor: User | None = None) -> Certificate:
+def render_certificate(
+    *, certificate: Certificate, renderer: pdf.CertificateRenderer | None = None, actor: User | None = None
+) -> Certificate:
     """Draw the PDF, store it under media/ and record its SHA-256 (the previous hashes stay recognised).
 
     The file is written before the row is updated and removed again if the update fails, so the
@@ -198,7 +226,14 @@ def render_certificate(*, certificate: Certificate, renderer: pdf.CertificateRen
             locked.save(update_fields=["pdf", "sha256", "rendered_at"])
             PdfVersion.objects.create(certificate=locked, sha256=digest, size=len(content), holder_name=locked.holder_name)
             if old_hash and old_hash != digest:
-                record_audit(actor=actor, action="certificate.rerender", obj=locked, team=locked.team, before={"sha256": old_hash}, after={"sha256": digest})
+                record_audit(
+                    actor=actor,
+                    action="certificate.rerender",
+                    obj=locked,
+                    team=locked.team,
+                    before={"sha256": old_hash},
+                    after={"sha256": digest},
+                )
             if old_name and old_name != name:
                 transaction.on_commit(lambda: default_storage.delete(old_name))
     except BaseException:
@@ -218,7 +253,14 @@ def correct_holder_name(*, certificate: Certificate, holder_name: str, actor: Us
     before = certificate.holder_name
     certificate.holder_name = holder_name[:100]
     certificate.save(update_fields=["holder_name"])
-    record_audit(actor=actor, action="certificate.rename", obj=certificate, team=certificate.team, before={"holder_name": before}, after={"holder_name": certificate.holder_name})
+    record_audit(
+        actor=actor,
+        action="certificate.rename",
+        obj=certificate,
+        team=certificate.team,
+        before={"holder_name": before},
+        after={"holder_name": certificate.holder_name},
+    )
     return certificate
 
 

@@ -56,8 +56,15 @@ def verify_index(request):
         certificate = selectors.find_by_code(code_form.cleaned_data["code"])
         if certificate is not None:
             return redirect(certificate.verification_path)
-        return render(request, "certificates/verify_index.html", {"code_form": code_form, "pdf_form": pdf_form, "not_found": True}, status=404)
-    return render(request, "certificates/verify_index.html", {"code_form": code_form, "pdf_form": pdf_form, "pdf_result": pdf_result})
+        return render(
+            request,
+            "certificates/verify_index.html",
+            {"code_form": code_form, "pdf_form": pdf_form, "not_found": True},
+            status=404,
+        )
+    return render(
+        request, "certificates/verify_index.html", {"code_form": code_form, "pdf_form": pdf_form, "pdf_result": pdf_result}
+    )
 
 
 @limited("verify", setting="CERTIFICATE_VERIFY_RATE", default=30, on_limit=too_many)
@@ -66,7 +73,12 @@ def verify_certificate(request, code: str):
     certificate = selectors.find_by_code(code)
     if certificate is None:
         # The same plain page for every unknown code: nothing about why or whether something is close.
-        return render(request, "certificates/verify_index.html", {"code_form": CodeForm(), "pdf_form": PdfForm(), "not_found": True}, status=404)
+        return render(
+            request,
+            "certificates/verify_index.html",
+            {"code_form": CodeForm(), "pdf_form": PdfForm(), "not_found": True},
+            status=404,
+        )
     pdf_form, pdf_result = PdfForm(), None
     if request.method == "POST":
         pdf_form = PdfForm(request.POST, request.FILES)

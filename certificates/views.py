@@ -71,7 +71,11 @@ def _bureau_only(request) -> None:
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason (kept on record; the public page only says “revoked”)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (kept on record; the public page only says “revoked”)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
 
 
 class RenameForm(forms.Form):
@@ -79,7 +83,9 @@ class RenameForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    programme = forms.ModelChoiceField(label=gettext_lazy("Programme"), queryset=Programme.objects.filter(is_active=True))
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("Programme"), queryset=Programme.objects.filter(is_active=True), empty_label=None
+    )
     username = forms.CharField(label=gettext_lazy("Username of the trainee"), max_length=150)
 
     def clean_username(self):
@@ -91,8 +97,15 @@ class IssueForm(forms.Form):
 
 class BulkForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Task"), choices=BulkJob.Kind.choices)
-    programme = forms.ModelChoiceField(label=gettext_lazy("Programme"), queryset=Programme.objects.filter(is_active=True))
-    team = forms.ModelChoiceField(label=gettext_lazy("County team (issue only; empty: all)"), queryset=CountyTeam.objects.all(), required=False)
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("Programme"), queryset=Programme.objects.filter(is_active=True), empty_label=None
+    )
+    team = forms.ModelChoiceField(
+        label=gettext_lazy("County team (issue only; empty: all)"),
+        queryset=CountyTeam.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("All teams"),
+    )
 
 
 @login_required
@@ -100,7 +113,9 @@ def manage_list(request):
     _bureau_only(request)
     q, status = request.GET.get("q", ""), request.GET.get("status", "")
     programme, team = request.GET.get("programme", ""), request.GET.get("team", "")
-    rows = selectors.search_certificates(queryset=selectors.certificates_for_list(), q=q, status=status, programme=programme, team=team)
+    rows = selectors.search_certificates(
+        queryset=selectors.certificates_for_list(), q=q, status=status, programme=programme, team=team
+    )
     page = Paginator(rows.order_by("-issued_at", "-pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -166,12 +181,16 @@ def manage_rerender(request, pk: int):
         if "holder_name" in request.POST:
             if not form.is_valid():
                 raise services.CertificateError(_("The name cannot be empty."))
-            certificate = services.correct_holder_name(certificate=certificate, holder_name=form.cleaned_data["holder_name"], actor=request.user)
+            certificate = services.correct_holder_name(
+                certificate=certificate, holder_name=form.cleaned_data["holder_name"], actor=request.user
+            )
         services.render_certificate(certificate=certificate, actor=request.user)
     except services.CertificateError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("A new PDF was made for %(serial)s; the serial is unchanged.") % {"serial": certificate.serial})
+        messages.success(
+            request, _("A new PDF was made for %(serial)s; the serial is unchanged.") % {"serial": certificate.serial}
+        )
     return redirect("certificates:manage_detail", pk=pk)
 
 
@@ -185,7 +204,9 @@ def manage_issue(request):
             messages.error(request, " ".join(errors))
         return redirect("certificates:manage_list")
     try:
-        certificate = services.issue_certificate(holder=form.cleaned_data["username"], programme=form.cleaned_data["programme"], actor=request.user, manual=True)
+        certificate = services.issue_certificate(
+            holder=form.cleaned_data["username"], programme=form.cleaned_data["programme"], actor=request.user, manual=True
+        )
     except services.CertificateError as error:
         messages.error(request, str(error))
         return redirect("certificates:manage_list")
@@ -204,7 +225,9 @@ def manage_bulk(request):
         return redirect("certificates:manage_list")
     data = form.cleaned_data
     job = jobs.create_job(
-        kind=data["kind"], actor=request.user, programme=data["programme"],
+        kind=data["kind"],
+        actor=request.user,
+        programme=data["programme"],
         team=data["team"] if data["kind"] == BulkJob.Kind.ISSUE else None,
         since=timezone.now() if data["kind"] == BulkJob.Kind.RENDER else None,
     )
@@ -217,7 +240,9 @@ def manage_job(request, pk: int):
     _bureau_only(request)
     job = get_object_or_404(BulkJob.objects.select_related("programme", "team", "created_by"), pk=pk)
     if request.GET.get("format") == "json":
-        return JsonResponse({"state": job.state, "done": job.done, "total": job.total, "changed": job.changed, "percent": job.percent})
+        return JsonResponse(
+            {"state": job.state, "done": job.done, "total": job.total, "changed": job.changed, "percent": job.percent}
+        )
     return render(request, "certificates/manage_job.html", {"job": job})
 
 
@@ -226,7 +251,9 @@ def team_zip(request, code: str):
     """Every live certificate of a team as PDFs in one ZIP, with a CSV index (names in Chinese)."""
     _bureau_only(request)
     team = get_object_or_404(CountyTeam, code=code)
-    certificates = [_ensure_pdf(c) for c in selectors.certificates_for_list().filter(team=team, status="valid").order_by("serial")]
+    certificates = [
+        _ensure_pdf(c) for c in selectors.certificates_for_list().filter(team=team, status="valid").order_by("serial")
+    ]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         lines = ["证书编号,姓名,项目,发证日期,有效期至,状态,SHA-256"]
@@ -234,11 +261,19 @@ def team_zip(request, code: str):
             with default_storage.open(certificate.pdf.name, "rb") as handle:
                 archive.writestr(f"{certificate.serial}-{certificate.holder_name}.pdf", handle.read())
             expires = timezone.localtime(certificate.expires_at).date().isoformat() if certificate.expires_at else ""
-            lines.append(",".join([
-                certificate.serial, _csv(certificate.holder_name), _csv(certificate.programme.name),
-                timezone.localtime(certificate.issued_at).date().isoformat(), expires,
-                str(certificate.get_display_status_label()), certificate.sha256,
-            ]))
+            lines.append(
+                ",".join(
+                    [
+                        certificate.serial,
+                        _csv(certificate.holder_name),
+                        _csv(certificate.programme.name),
+                        timezone.localtime(certificate.issued_at).date().isoformat(),
+                        expires,
+                        str(certificate.get_display_status_label()),
+                        certificate.sha256,
+                    ]
+                )
+            )
         archive.writestr("index.csv", "\ufeff" + "\n".join(lines) + "\n")
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="certificates-{team.code}.zip"'
@@ -250,5 +285,3 @@ def _csv(value: str) -> str:
     if value[:1] in ("=", "+", "-", "@"):
         value = "'" + value  # no formulas from user text in a spreadsheet
     return '"' + value.replace('"', '""') + '"' if any(ch in value for ch in ',"\n') else value
-
-

@@ -22,9 +22,18 @@ class VerifyCertificateView(APIView):
         examples=[
             OpenApiExample(
                 "A valid certificate",
-                value={"serial": "CD-2026-000123", "holder": "张*伟", "programme": "常德市商务网站管理员资格", "team": "汉寿县",
-                       "issuer": "常德市商务局", "status": "valid", "issued_on": "2026-11-25", "expires_on": "2028-11-25",
-                       "revoked_on": None, "sha256": "9f2c…"},
+                value={
+                    "serial": "CD-2026-000123",
+                    "holder": "张*伟",
+                    "programme": "常德市商务网站管理员资格",
+                    "team": "汉寿县",
+                    "issuer": "常德市商务局",
+                    "status": "valid",
+                    "issued_on": "2026-11-25",
+                    "expires_on": "2028-11-25",
+                    "revoked_on": None,
+                    "sha256": "9f2c…",
+                },
                 response_only=True,
             )
         ],

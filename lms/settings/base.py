@@ -159,6 +159,8 @@ TASKS = {
 # The address the public sees (used in QR codes and e-mails).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ACADEMY_ISSUER_NAME = os.environ.get("ACADEMY_ISSUER_NAME", "常德市商务局")
+# Public certificate lookups per client address and minute (counted in the cache).
+CERTIFICATE_VERIFY_RATE = int(os.environ.get("CERTIFICATE_VERIFY_RATE", "30"))
 
 WAGTAIL_SITE_NAME = "站长学堂"
 WAGTAILADMIN_BASE_URL = SITE_URL

@@ -18,12 +18,19 @@ pytestmark = pytest.mark.django_db
 
 
 def _issue(holder, programme, *, days_ago):
-    return services.issue_certificate(holder=holder, programme=programme, manual=True, now=timezone.now() - timedelta(days=days_ago))
+    return services.issue_certificate(
+        holder=holder, programme=programme, manual=True, now=timezone.now() - timedelta(days=days_ago)
+    )
 
 
 @pytest.mark.parametrize(
     ("days_ago", "expected"),
-    [(0, DisplayStatus.VALID), (24 * 30 - 100, DisplayStatus.VALID), (24 * 30 - 30, DisplayStatus.EXPIRING), (24 * 31, DisplayStatus.EXPIRED)],
+    [
+        (0, DisplayStatus.VALID),
+        (24 * 30 - 100, DisplayStatus.VALID),
+        (24 * 30 - 30, DisplayStatus.EXPIRING),
+        (24 * 31, DisplayStatus.EXPIRED),
+    ],
 )
 def test_display_status_follows_the_expiry_date(trainee, programme, days_ago, expected):
     certificate = _issue(trainee, programme, days_ago=days_ago)
@@ -55,7 +62,9 @@ def refresher(catalogue, programme):
     return course
 
 
-def test_completing_the_refresher_course_renews_an_expiring_certificate(trainee, programme, refresher, django_capture_on_commit_callbacks):
+def test_completing_the_refresher_course_renews_an_expiring_certificate(
+    trainee, programme, refresher, django_capture_on_commit_callbacks
+):
     old = _issue(trainee, programme, days_ago=24 * 30 - 20)
     with django_capture_on_commit_callbacks(execute=True):
         complete_course(trainee, refresher)
@@ -67,7 +76,9 @@ def test_completing_the_refresher_course_renews_an_expiring_certificate(trainee,
     assert selectors.successor_of(old) == renewed
 
 
-def test_refresher_does_nothing_for_a_certificate_far_from_expiry(trainee, programme, refresher, django_capture_on_commit_callbacks):
+def test_refresher_does_nothing_for_a_certificate_far_from_expiry(
+    trainee, programme, refresher, django_capture_on_commit_callbacks
+):
     current = _issue(trainee, programme, days_ago=10)
     with django_capture_on_commit_callbacks(execute=True):
         complete_course(trainee, refresher)
@@ -133,7 +144,10 @@ def test_holder_statuses_and_counts_are_bulk(team, programme, bureau_admin, djan
     with django_assert_num_queries(1):
         statuses = selectors.holder_statuses(programme=programme, holder_ids=[p.pk for p in people])
     assert {pk: c.display_status() for pk, c in statuses.items()} == {
-        people[0].pk: "valid", people[1].pk: "expiring", people[2].pk: "expired", people[3].pk: "revoked"
+        people[0].pk: "valid",
+        people[1].pk: "expiring",
+        people[2].pk: "expired",
+        people[3].pk: "revoked",
     }
     with django_assert_num_queries(1):
         counts = selectors.status_counts(programme=programme)

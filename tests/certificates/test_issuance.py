@@ -15,7 +15,9 @@ from .conftest import complete_course
 pytestmark = pytest.mark.django_db
 
 
-def test_completing_the_last_required_course_issues_and_renders(trainee, programme, course, second_course, django_capture_on_commit_callbacks):
+def test_completing_the_last_required_course_issues_and_renders(
+    trainee, programme, course, second_course, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         complete_course(trainee, course)
     assert not Certificate.objects.exists(), "one of two required courses is not enough"
@@ -59,8 +61,12 @@ def test_database_allows_one_live_certificate_per_person_and_programme(certifica
     from django.db import IntegrityError, transaction
 
     duplicate = Certificate(
-        holder=certificate.holder, programme=certificate.programme, holder_name="李明", serial="CD-2026-999999",
-        verification_code="X" * 20, issued_at=timezone.now(),
+        holder=certificate.holder,
+        programme=certificate.programme,
+        holder_name="李明",
+        serial="CD-2026-999999",
+        verification_code="X" * 20,
+        issued_at=timezone.now(),
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
@@ -76,7 +82,9 @@ def test_revoked_certificate_is_not_reissued_automatically_but_can_be_by_hand(ce
     complete_course(certificate.holder, course)
     complete_course(certificate.holder, second_course)
     assert services.issue_if_complete(holder=certificate.holder, programme=certificate.programme) is None
-    again = services.issue_certificate(holder=certificate.holder, programme=certificate.programme, actor=bureau_admin, manual=True)
+    again = services.issue_certificate(
+        holder=certificate.holder, programme=certificate.programme, actor=bureau_admin, manual=True
+    )
     assert again.serial != certificate.serial and again.status == CertificateStatus.VALID
 
 

@@ -25,9 +25,16 @@ def _fonts(path) -> list[list[str]]:
 
 def _data(**overrides) -> pdf.CertificateData:
     values = dict(
-        holder_name="欧阳晓雯", team_name="汉寿县", programme_name="常德市商务网站管理员资格", title="资格证书",
-        statement="完成全部课程，经考核合格。", issuer="常德市商务局", issued_on=date(2026, 11, 25),
-        expires_on=date(2028, 11, 25), serial="CD-2026-000123", verification_url="http://testserver/verify/ABCDEFGHJKMNPQRSTUVW/",
+        holder_name="欧阳晓雯",
+        team_name="汉寿县",
+        programme_name="常德市商务网站管理员资格",
+        title="资格证书",
+        statement="完成全部课程，经考核合格。",
+        issuer="常德市商务局",
+        issued_on=date(2026, 11, 25),
+        expires_on=date(2028, 11, 25),
+        serial="CD-2026-000123",
+        verification_url="http://testserver/verify/ABCDEFGHJKMNPQRSTUVW/",
     )
     values.update(overrides)
     return pdf.CertificateData(**values)
@@ -40,7 +47,15 @@ def test_stored_pdf_has_the_name_the_facts_and_an_embedded_subset_cjk_font(certi
     assert pdf.sha256_of(content) == certificate.sha256
     assert len(content) <= 50 * 1024, f"{len(content)} bytes: over the 50 KB target"
     text = _text(path)
-    for expected in ("李明", "汉寿县", "常德市商务网站管理员资格", "常德市商务局", certificate.serial, certificate.verification_url, "二〇"):
+    for expected in (
+        "李明",
+        "汉寿县",
+        "常德市商务网站管理员资格",
+        "常德市商务局",
+        certificate.serial,
+        certificate.verification_url,
+        "二〇",
+    ):
         assert expected in text, expected
     fonts = _fonts(path)
     assert fonts, "no font in the PDF"
@@ -105,7 +120,12 @@ def test_fetcher_allows_only_our_static_folder():
     response = fetcher.fetch(pdf.STYLESHEET.as_uri())
     assert b"@page" in response.read()
     response.close()
-    for url in ("file:///etc/passwd", "http://example.com/a.css", (pdf.STATIC_DIR / ".." / ".." / "models.py").as_uri(), "data:text/css,body{}"):
+    for url in (
+        "file:///etc/passwd",
+        "http://example.com/a.css",
+        (pdf.STATIC_DIR / ".." / ".." / "models.py").as_uri(),
+        "data:text/css,body{}",
+    ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
 
@@ -116,7 +136,14 @@ def test_plain_design_renders_too(poppler, tmp_path):
     assert "王芳" in _text(path)
 
 
-@pytest.mark.parametrize(("value", "expected"), [(date(2026, 11, 25), "二〇二六年十一月二十五日"), (date(2030, 1, 10), "二〇三〇年一月十日"), (date(2028, 2, 9), "二〇二八年二月九日")])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (date(2026, 11, 25), "二〇二六年十一月二十五日"),
+        (date(2030, 1, 10), "二〇三〇年一月十日"),
+        (date(2028, 2, 9), "二〇二八年二月九日"),
+    ],
+)
 def test_chinese_dates(value, expected):
     assert pdf.chinese_date(value) == expected
 

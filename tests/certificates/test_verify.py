@@ -97,8 +97,12 @@ def test_an_earlier_version_is_recognised_as_such(client, certificate, media_roo
     assert "result--warn" in page
 
 
-def test_another_certificates_pdf_does_not_confirm_this_one(client, certificate, other_trainee, programme, bureau_admin, media_root):
-    other = services.render_certificate(certificate=services.issue_certificate(holder=other_trainee, programme=programme, actor=bureau_admin, manual=True))
+def test_another_certificates_pdf_does_not_confirm_this_one(
+    client, certificate, other_trainee, programme, bureau_admin, media_root
+):
+    other = services.render_certificate(
+        certificate=services.issue_certificate(holder=other_trainee, programme=programme, actor=bureau_admin, manual=True)
+    )
     page = client.post(certificate.verification_path, _upload((media_root / other.pdf.name).read_bytes())).content.decode()
     assert "result--bad" in page
 
@@ -130,6 +134,8 @@ def client_from(address):
     return Client(REMOTE_ADDR=address)
 
 
-@pytest.mark.parametrize(("name", "masked"), [("张伟", "张*"), ("张小伟", "张*伟"), ("欧阳晓雯", "欧**雯"), ("John Smith", "J*** S****"), ("", "")])
+@pytest.mark.parametrize(
+    ("name", "masked"), [("张伟", "张*"), ("张小伟", "张*伟"), ("欧阳晓雯", "欧**雯"), ("John Smith", "J*** S****"), ("", "")]
+)
 def test_mask_name(name, masked):
     assert selectors.mask_name(name) == masked

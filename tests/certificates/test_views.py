@@ -18,8 +18,11 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 # ../shared/outside from the repository root (from a worktree under wt/, one level further up).
 SCHEMA = next(
-    (base / "shared/outside/openbadges/achievementcredential.schema.json" for base in (ROOT.parent, ROOT.parent.parent)
-     if (base / "shared/outside/openbadges/achievementcredential.schema.json").exists()),
+    (
+        base / "shared/outside/openbadges/achievementcredential.schema.json"
+        for base in (ROOT.parent, ROOT.parent.parent)
+        if (base / "shared/outside/openbadges/achievementcredential.schema.json").exists()
+    ),
     ROOT.parent / "shared/outside/openbadges/achievementcredential.schema.json",
 )
 
@@ -51,7 +54,14 @@ def test_empty_state_points_to_my_courses(client, trainee):
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("holder", 200), ("team_lead", 200), ("trainer", 200), ("bureau_admin", 200), ("other_trainee", 404), ("other_trainer", 404)],
+    [
+        ("holder", 200),
+        ("team_lead", 200),
+        ("trainer", 200),
+        ("bureau_admin", 200),
+        ("other_trainee", 404),
+        ("other_trainer", 404),
+    ],
 )
 def test_pdf_download_permissions(client, certificate, who, expected, request):
     if who == "holder":
@@ -161,7 +171,9 @@ def test_bureau_issues_by_hand_with_clear_errors(client, trainee, programme, bur
     assert Certificate.objects.count() == 1
 
 
-def test_bulk_issue_from_the_page_runs_in_the_background(client, trainee, programme, course, second_course, bureau_admin, django_capture_on_commit_callbacks):
+def test_bulk_issue_from_the_page_runs_in_the_background(
+    client, trainee, programme, course, second_course, bureau_admin, django_capture_on_commit_callbacks
+):
     from .conftest import complete_course
 
     complete_course(trainee, course)
