@@ -21,10 +21,17 @@ class CertificatesConfig(AppConfig):
 
 def grant_programme_permissions(sender, **kwargs):
     """The bureau admins' group authors programmes in the Wagtail admin (permissions exist only after migrate)."""
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
     from lms.models import Role
     from lms.services import ROLE_GROUPS
 
-    group, _created = Group.objects.get_or_create(name=ROLE_GROUPS[Role.BUREAU_ADMIN])
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="certificates", codename__endswith="_programme"))
+    # auth creates permissions in its own post_migrate receiver, which runs after ours (apps are
+    # readied in INSTALLED_APPS order); creating them here first is idempotent.
+    create_permissions(**{**kwargs, "verbosity": 0})
+    using = kwargs.get("using", "default")
+    group, _created = Group.objects.using(using).get_or_create(name=ROLE_GROUPS[Role.BUREAU_ADMIN])
+    group.permissions.add(
+        *Permission.objects.using(using).filter(content_type__app_label="certificates", codename__endswith="_programme")
+    )

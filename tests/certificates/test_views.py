@@ -209,3 +209,23 @@ def test_nav_links(client, trainee, bureau_admin):
     client.force_login(bureau_admin)
     page = client.get(reverse("certificates:mine")).content.decode()
     assert reverse("certificates:manage_list") in page
+
+
+def test_bureau_admin_authors_programmes_in_the_wagtail_admin(client, programme, bureau_admin, trainer):
+    client.force_login(bureau_admin)
+    listing = client.get("/admin/snippets/certificates/programme/")
+    assert listing.status_code == 200 and "常德市商务网站管理员资格" in listing.content.decode()
+    assert client.get(f"/admin/snippets/certificates/programme/edit/{programme.pk}/").status_code == 200
+    client.force_login(trainer)
+    assert client.get("/admin/snippets/certificates/programme/").status_code in (302, 403)
+
+
+def test_api_lists_my_certificates_only(client, certificate, other_trainee):
+    client.force_login(certificate.holder)
+    data = client.get("/api/v1/me/certificates/").json()
+    assert [row["serial"] for row in data] == [certificate.serial]
+    assert data[0]["holder"] == "李明" and data[0]["pdf_url"] == reverse("certificates:pdf", args=[certificate.pk])
+    client.force_login(other_trainee)
+    assert client.get("/api/v1/me/certificates/").json() == []
+    client.logout()
+    assert client.get("/api/v1/me/certificates/").status_code in (401, 403)
