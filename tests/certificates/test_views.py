@@ -229,3 +229,14 @@ def test_api_lists_my_certificates_only(client, certificate, other_trainee):
     assert client.get("/api/v1/me/certificates/").json() == []
     client.logout()
     assert client.get("/api/v1/me/certificates/").status_code in (401, 403)
+
+
+def test_a_programme_with_certificates_cannot_be_deleted_in_the_admin(client, certificate, bureau_admin):
+    from certificates.models import Programme
+
+    client.force_login(bureau_admin)
+    url = f"/admin/snippets/certificates/programme/delete/{certificate.programme.pk}/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, follow=True)
+    assert response.status_code == 200 and "不能删除" in response.content.decode()
+    assert Programme.objects.filter(pk=certificate.programme.pk).exists()
