@@ -265,4 +265,6 @@ class BulkJob(models.Model):
 
     @property
     def percent(self) -> int:
-        return 100 if not self.total else min(100, round(100 * self.done / self.total))
+        if not self.total:
+            return 100 if self.state == self.State.DONE else 0
+        return min(100, round(100 * self.done / self.total))

@@ -101,3 +101,10 @@ def test_render_since_rerenders_older_pdfs(certificate):
     assert "1 PDF(s) rendered" in out.getvalue()
     certificate.refresh_from_db()
     assert certificate.sha256 != old_hash
+
+
+def test_a_queued_job_shows_no_progress_until_it_runs(programme):
+    job = jobs.create_job(kind=BulkJob.Kind.RENDER, actor=None, programme=programme)
+    assert job.percent == 0
+    job = jobs.run_job(job_id=job.pk)
+    assert (job.state, job.total, job.percent) == ("done", 0, 100)
