@@ -1,0 +1,47 @@
+"""Renewal by re-passing an assessment: the seam for the quiz engine.
+
+quizzes cannot import certificates (the arrows go lms ← quizzes ← courses ← certificates), so the quiz
+engine only calls `lms.progress.progress_changed(user, source=attempt)`. Certificates listen to that and
+ask the resolvers registered here which programmes a progress `source` renews:
+
+    register_renewal_resolver(lambda *, user, source: programmes_renewed_by_quiz(source))
+
+A resolver returns the programmes (possibly none); each holder certificate of those programmes that is
+expiring or expired is renewed. Register resolvers in CertificatesConfig.ready().
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.utils.translation import gettext as _
+
+RenewalResolver = Callable[..., Iterable]
+_resolvers: list[RenewalResolver] = []
+
+
+def register_renewal_resolver(resolver: RenewalResolver) -> RenewalResolver:
+    if resolver not in _resolvers:
+        _resolvers.append(resolver)
+    return resolver
+
+
+def unregister_renewal_resolver(resolver: RenewalResolver) -> None:
+    if resolver in _resolvers:
+        _resolvers.remove(resolver)
+
+
+def progress_listener(user, *, source: object = None) -> list:
+    """`lms.progress` listener: renew what the resolvers say `source` renews; returns the new certificates."""
+    from . import services
+
+    if source is None or not _resolvers:
+        return []
+    renewed = []
+    for resolver in list(_resolvers):
+        for programme in resolver(user=user, source=source) or ():
+            certificate = services.renew_if_due(holder=user, programme=programme, reason=_("Assessment passed again"))
+            if certificate is not None:
+                services.render_certificate(certificate=certificate)
+                renewed.append(certificate)
+    return renewed
