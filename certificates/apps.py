@@ -16,6 +16,7 @@ class CertificatesConfig(AppConfig):
 
         register_completion_listener(services.completion_listener)
         progress.register(renewal.progress_listener)
+        renewal.register_renewal_resolver(renewal.programmes_renewed_by_quiz)
         post_migrate.connect(grant_programme_permissions, sender=self, dispatch_uid="certificates_grant_programme_permissions")
 
 

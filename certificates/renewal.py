@@ -45,3 +45,24 @@ def progress_listener(user, *, source: object = None) -> list:
                 services.render_certificate(certificate=certificate)
                 renewed.append(certificate)
     return renewed
+
+
+def programmes_renewed_by_quiz(*, user, source) -> list:
+    """A passed quiz attempt renews the programmes whose required or refresher courses embed that quiz."""
+    from courses.completion import lessons_by_course
+    from quizzes.blocks import quiz_ids_in
+    from quizzes.models import Attempt
+
+    from .models import Programme
+
+    if not isinstance(source, Attempt) or not source.passed:
+        return []
+    programmes = list(Programme.objects.filter(is_active=True).prefetch_related("required_courses", "refresher_courses"))
+    courses_of = {p.pk: {*p.required_courses.all(), *p.refresher_courses.all()} for p in programmes}
+    lessons = lessons_by_course({course for courses in courses_of.values() for course in courses})
+    with_quiz = {
+        course.pk
+        for course, course_lessons in lessons.items()
+        if any(source.quiz_id in quiz_ids_in(lesson.body.raw_data) for lesson in course_lessons)
+    }
+    return [p for p in programmes if with_quiz & {course.pk for course in courses_of[p.pk]}]

@@ -155,3 +155,38 @@ def test_holder_statuses_and_counts_are_bulk(team, programme, bureau_admin, djan
     with django_assert_num_queries(1):
         soon = list(selectors.expiring_within(days=60, programme=programme))
     assert [c.holder_id for c in soon] == [people[1].pk]
+
+
+def test_re_passing_the_course_quiz_renews_an_expired_certificate(trainee, programme, course):
+    from quizzes import services as quiz_services
+    from tests.quizzes.factories import question, quiz, right_answer, wrong_answer
+
+    item = question()
+    q = quiz([item], pass_mark=100)
+    LessonFactory(parent=course, title="结业测验", body=[("quiz", {"quiz": q, "intro": ""})])
+    expired = _issue(trainee, programme, days_ago=24 * 31)
+
+    failed = quiz_services.start_attempt(quiz=q, user=trainee)
+    quiz_services.submit_attempt(attempt=failed, user=trainee, answers={item.pk: wrong_answer(item)})
+    assert Certificate.objects.get().pk == expired.pk  # a failed attempt renews nothing
+
+    passed = quiz_services.start_attempt(quiz=q, user=trainee)
+    quiz_services.submit_attempt(attempt=passed, user=trainee, answers={item.pk: right_answer(item)})
+    expired.refresh_from_db()
+    assert expired.status == CertificateStatus.SUPERSEDED
+    assert Certificate.objects.get(status=CertificateStatus.VALID).renewed_from == expired
+
+
+def test_a_quiz_outside_the_programme_renews_nothing(trainee, programme, catalogue):
+    from quizzes import services as quiz_services
+    from tests.quizzes.factories import question, quiz, right_answer
+
+    other = CourseFactory(parent=catalogue, title="其他课程")
+    item = question()
+    q = quiz([item], pass_mark=100)
+    LessonFactory(parent=other, title="测验", body=[("quiz", {"quiz": q, "intro": ""})])
+    expired = _issue(trainee, programme, days_ago=24 * 31)
+    attempt = quiz_services.start_attempt(quiz=q, user=trainee)
+    quiz_services.submit_attempt(attempt=attempt, user=trainee, answers={item.pk: right_answer(item)})
+    expired.refresh_from_db()
+    assert expired.status == CertificateStatus.VALID
