@@ -10,6 +10,7 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from lms import progress
 
-        from . import services
+        from . import completion, services, task_requirements
 
         progress.register(services.refresh_user_completions)
+        completion.register_requirement_provider(task_requirements.task_requirements)

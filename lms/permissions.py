@@ -89,3 +89,8 @@ def can_view_person(viewer: User, person: User) -> bool:
 def can_review_person(reviewer: User, person: User) -> bool:
     person_teams = Membership.objects.filter(user=person, team__isnull=False).values("team_id")
     return reviewable_teams(reviewer).filter(pk__in=person_teams).exists()
+
+
+def can_see_work(viewer: User, person: User) -> bool:
+    """May `viewer` open `person`'s hands-on submissions (files, reports)? The person, and who may review them."""
+    return viewer.is_authenticated and (viewer.pk == person.pk or can_review_person(viewer, person))

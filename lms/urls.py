@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("courses.urls")),
+    path("hands-on/", include("quizzes.practical.urls")),
 ]
 
 if settings.DEBUG:

@@ -2,3 +2,12 @@
 
 Split by domain; each module's models are re-exported here so `quizzes.models.X` keeps working.
 """
+
+from .practice import NewsPage, NewsPageTag, PracticeAreaPage, PracticeIndexPage, PracticeSectionPage, TopicPage  # noqa: E402,F401
+from .tasks import (  # noqa: E402,F401
+    PracticalTask,
+    RubricCriterion,
+    Submission,
+    SubmissionStatus,
+    TaskKind,
+)
