@@ -108,7 +108,7 @@ def _open(fp) -> Image.Image:
     if image.width * image.height > max_pixels():
         raise ImageRejected(
             _("The picture has %(pixels)s megapixels; at most %(limit)s are accepted.")
-            % {"pixels": round(image.width * image.height / 1e6, 1), "limit": round(max_pixels() / 1e6)}
+            % {"pixels": round(image.width * image.height / 1e6, 1), "limit": round(max_pixels() / 1e6, 1)}
         )
     return image
 
@@ -126,13 +126,13 @@ def admit_image(fp, *, size: int, still: bool = True) -> ImageProbe:
         )
     with _guarded():
         image = _open(fp)
-        if image.format not in CONTENT_TYPES:
-            raise ImageRejected(_("%(format)s files are not accepted. Upload a JPEG, PNG or WebP image.") % {"format": image.format})
         frames = getattr(image, "n_frames", 1)
         if still and frames > 1:
             raise ImageRejected(
                 _("This is an animated picture (%(frames)s frames); the task needs a still image.") % {"frames": frames}
             )
+        if image.format not in CONTENT_TYPES or image.format == "GIF":
+            raise ImageRejected(_("%(format)s files are not accepted. Upload a JPEG, PNG or WebP image.") % {"format": image.format})
         if _text_bytes(image) > MAX_TEXT_BYTES:
             raise ImageRejected(_("The PNG file carries an oversized text block. Export the picture again without extra metadata."))
         probe = ImageProbe(format=image.format, width=image.width, height=image.height, mode=image.mode)
