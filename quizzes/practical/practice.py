@@ -13,7 +13,6 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 
 from lms.models import HomePage, Role, User
 from lms.services import ROLE_GROUPS
-
 from quizzes.models import PracticeAreaPage, PracticeIndexPage, PracticeSectionPage
 
 AREA_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "delete_page", "lock_page", "unlock_page"]
@@ -50,6 +49,12 @@ def ensure_practice_index() -> PracticeIndexPage:
     for codename in TRAINER_PAGE_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
         GroupPagePermission.objects.get_or_create(group=trainers, page=index, permission=permission)
+    # Trainers and the bureau author hands-on tasks in the admin (the snippet “实操任务”).
+    bureau, _created = Group.objects.get_or_create(name=ROLE_GROUPS[Role.BUREAU_ADMIN])
+    for group, actions in ((trainers, ["add", "change", "view"]), (bureau, ["add", "change", "delete", "view"])):
+        group.permissions.add(*Permission.objects.filter(
+            content_type__app_label="quizzes", codename__in=[f"{action}_practicaltask" for action in actions]
+        ))
     return index
 
 

@@ -119,3 +119,10 @@ def test_images_go_to_the_trainees_own_collection(areas, trainee, other_trainee)
 def test_team_leads_get_no_practice_area_admin(site, team_lead, client):
     client.force_login(team_lead)
     assert client.get("/admin/").status_code == 302
+
+
+def test_trainers_author_tasks_and_trainees_do_not(areas, trainer, trainee, client):
+    assert trainer.has_perm("quizzes.add_practicaltask") and trainer.has_perm("quizzes.change_practicaltask")
+    assert not trainee.has_perm("quizzes.add_practicaltask") and not trainee.has_perm("quizzes.change_practicaltask")
+    client.force_login(trainer)
+    assert client.get("/admin/snippets/quizzes/practicaltask/add/").status_code == 200

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from courses.services import enroll
 from courses.models import Enrollment
+from courses.services import enroll
 from lms.models import AuditEvent
 from quizzes.practical import selectors
 from quizzes.practical.services import ReviewRefused, review_submission, submit_work
@@ -25,7 +25,7 @@ def reviewed_task(db):
 
 
 def levels_for(task, *names):
-    return {str(c.pk): name for c, name in zip(task.rubric_criteria.all(), names)}
+    return {str(c.pk): name for c, name in zip(task.rubric_criteria.all(), names, strict=False)}
 
 
 def test_reviewed_work_waits_for_a_trainer(reviewed_task, trainee):
@@ -129,9 +129,9 @@ def test_task_requirements_cost_constant_queries(site, catalogue, trainee, djang
     from tests.factories import CourseFactory
 
     courses = []
-    for n in range(4):
+    for _n in range(4):
         course = CourseFactory(parent=catalogue)
-        for m in range(2):
+        for _m in range(2):
             LessonFactory(parent=course, body=[("practical_task", {"task": TaskFactory(kind="reviewed", spec={}), "note": ""})])
         courses.append(course)
     by_course = lessons_by_course(courses)
