@@ -93,9 +93,9 @@ def check_topic_page(*, area: Page, spec: dict, now=None) -> tuple[CheckReport, 
 
     if "banner_width" in spec:
         banner = content.banner_image
-        measured = f"{banner.width} × {banner.height} px" if banner else _("no banner image")
+        measured = _("%(w)s × %(h)s px") % {"w": banner.width, "h": banner.height} if banner else _("no banner image")
         ok = banner is not None and (banner.width, banner.height) == (spec["banner_width"], spec["banner_height"])
-        report.add("banner", _("Banner image size"), required=f"{spec['banner_width']} × {spec['banner_height']} px", measured=measured, passed=ok,
+        report.add("banner", _("Banner image size"), required=_("%(w)s × %(h)s px") % {"w": spec["banner_width"], "h": spec["banner_height"]}, measured=measured, passed=ok,
                    hint=_("Crop the banner to exactly this size before uploading it."))
 
     broken = _broken_links(link_ids, chooser_links)

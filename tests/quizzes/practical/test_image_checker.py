@@ -68,6 +68,14 @@ def test_upscaled_picture_fails_against_the_original():
     assert not report.passed and result(report, "upscale").measured == "800 × 600 像素"
 
 
+def test_enlarged_from_a_thumbnail_fails_even_within_the_original_size():
+    spec = {"no_upscale": True}
+    sharp = run(jpeg(ORIGINAL.resize((800, 600), Image.Resampling.LANCZOS), quality=75), spec, ORIGINAL_BYTES)
+    blurry = run(jpeg(ORIGINAL.resize((400, 300)).resize((800, 600)), quality=75), spec, ORIGINAL_BYTES)
+    assert sharp.passed, sharp.criteria
+    assert not blurry.passed and "细节保留" in result(blurry, "upscale").measured
+
+
 def test_crop_must_match_the_required_region():
     box = [400, 300, 1200, 900]
     spec = {"crop": {"box": box, "min_similarity": 0.92}}

@@ -75,7 +75,7 @@ def test_banner_must_have_the_required_size(area):
     a, b = images()
     make_topic(area, columns=good_topic_columns(a, b), banner=banner((1000, 300)))
     _, by_key = outcome(area)
-    assert not by_key["banner"].passed and by_key["banner"].measured == "1000 × 300 px"
+    assert not by_key["banner"].passed and by_key["banner"].measured == "1000 × 300 像素"
 
 
 def test_broken_internal_links_are_found(area):
