@@ -147,7 +147,7 @@ class SubmissionStatus(models.TextChoices):
 RESUBMITTABLE = {SubmissionStatus.FAILED, SubmissionStatus.ERROR, SubmissionStatus.RETURNED}
 
 
-def submission_upload_to(instance: "Submission", filename: str) -> str:
+def submission_upload_to(instance: Submission, filename: str) -> str:
     # The trainee's filename never reaches the disk: names are generated, the extension comes from the
     # detected format (see services), so nothing uploaded can be mistaken for a page or a script.
     return f"practical/{instance.task_id}/{uuid.uuid4().hex}{instance.stored_extension or '.bin'}"
