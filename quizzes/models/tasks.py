@@ -173,6 +173,8 @@ class Submission(models.Model):
         "wagtailcore.Page", verbose_name=_("checked page"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     report = models.JSONField(_("check report"), null=True, blank=True)
+    # The report is written once, in the language the trainee was using when they handed the work in.
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE, editable=False)
     checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reviewer")

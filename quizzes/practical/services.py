@@ -93,6 +93,7 @@ def submit_work(*, task: PracticalTask, user: User, upload: UploadedFile | None 
                 task=task, user=user, number=(previous[0].number + 1) if previous else 1,
                 status=SubmissionStatus.CHECKING if task.is_automatic else SubmissionStatus.AWAITING_REVIEW,
                 link=link, text=text, page=area, stored_extension=stored_extension, content_type=content_type, sha256=digest,
+                language=_report_language(),
             )
             if upload is not None:
                 submission.original_name = (upload.name or "")[:200]
@@ -106,6 +107,12 @@ def submit_work(*, task: PracticalTask, user: User, upload: UploadedFile | None 
             submission.file.delete(save=False)
         raise
     return submission
+
+
+def _report_language() -> str:
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    known = {code for code, _name in settings.LANGUAGES}
+    return current if current in known else settings.LANGUAGE_CODE
 
 
 def _admit_review_file(upload) -> tuple[str, str, str]:
@@ -171,7 +178,7 @@ def run_check(*, submission_id: int) -> str:
     submission = Submission.objects.select_related("task", "task__original_image", "page").filter(pk=submission_id).first()
     if submission is None or submission.status != SubmissionStatus.CHECKING:
         return "skipped"
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(submission.language or settings.LANGUAGE_CODE):
         try:
             report = _compute_report(submission)
         except Exception:  # a checker bug must not leave the trainee waiting forever

@@ -36,3 +36,13 @@ def upload(data: bytes, name="photo.jpg", content_type="image/jpeg"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request in English leaves English active in this thread; put the default language back after each test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -126,3 +126,14 @@ def test_task_block_in_a_lesson_shows_the_state(client, trainee, course, image_t
 
 def test_anonymous_is_sent_to_login(client, image_task):
     assert client.get(reverse("practical:task", args=[image_task.pk])).status_code == 302
+
+
+def test_report_is_written_in_the_trainees_language(client, trainee, image_task, django_capture_on_commit_callbacks):
+    client.force_login(trainee)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("practical:submit", args=[image_task.pk]), {"file": upload(cmyk_jpeg((800, 600)))})
+    submission = Submission.objects.get()
+    assert submission.language == "en"
+    labels = [c["label"] for c in submission.report["criteria"]]
+    assert "Colour mode" in labels and "CMYK (print colours)" in str(submission.report)
