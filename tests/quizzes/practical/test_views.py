@@ -137,3 +137,36 @@ def test_report_is_written_in_the_trainees_language(client, trainee, image_task,
     assert submission.language == "en"
     labels = [c["label"] for c in submission.report["criteria"]]
     assert "Colour mode" in labels and "CMYK (print colours)" in str(submission.report)
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_page_queries_do_not_grow_with_data(client, trainee, trainer, team):
+    from quizzes.practical.services import review_submission
+
+    task = TaskFactory(kind="reviewed", spec={}, accept_text=True, max_submissions=20)
+    client.force_login(trainer)
+
+    def add_round(n):
+        for i in range(n):
+            submit_work(task=task, user=UserFactory(role="trainee", team=team), text=f"报告{i}")
+        mine = submit_work(task=task, user=trainee, text="我的报告")
+        review_submission(submission=mine, reviewer=trainer, accept=False, feedback="再改改")
+
+    add_round(2)
+    queue_small = _queries(client, reverse("practical:review_queue"))
+    client.force_login(trainee)
+    task_small = _queries(client, reverse("practical:task", args=[task.pk]))
+    add_round(5)
+    add_round(3)
+    task_large = _queries(client, reverse("practical:task", args=[task.pk]))
+    client.force_login(trainer)
+    queue_large = _queries(client, reverse("practical:review_queue"))
+    assert (queue_small, task_small) == (queue_large, task_large)
