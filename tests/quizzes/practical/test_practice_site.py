@@ -126,3 +126,26 @@ def test_trainers_author_tasks_and_trainees_do_not(areas, trainer, trainee, clie
     assert not trainee.has_perm("quizzes.add_practicaltask") and not trainee.has_perm("quizzes.change_practicaltask")
     client.force_login(trainer)
     assert client.get("/admin/snippets/quizzes/practicaltask/add/").status_code == 200
+
+
+def _task_form(**overrides):
+    data = {
+        "title": "图片练习", "kind": "image", "instructions": '{"blocks":[{"key":"a","text":"裁剪图片","type":"unstyled","depth":0,"inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}',
+        "spec": '{"width": 800}', "max_submissions": "5", "accept_file": "on", "accept_text": "on",
+        "rubric_criteria-TOTAL_FORMS": "0", "rubric_criteria-INITIAL_FORMS": "0", "rubric_criteria-MIN_NUM_FORMS": "0", "rubric_criteria-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_trainer_authors_a_task_and_a_bad_spec_is_explained(areas, trainer, client):
+    from quizzes.models import PracticalTask
+
+    client.force_login(trainer)
+    url = "/admin/snippets/quizzes/practicaltask/add/"
+    response = client.post(url, _task_form(spec='{"max_widht": 800}'))
+    assert response.status_code == 200 and "未知设置 max_widht" in response.content.decode()
+    assert not PracticalTask.objects.exists()
+    response = client.post(url, _task_form())
+    assert response.status_code == 302
+    assert PracticalTask.objects.get().spec == {"width": 800}
