@@ -10,7 +10,8 @@ from quizzes.practical.services import SubmissionRefused, submit_work
 
 from .factories import TaskFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: another transactional test may have flushed the rows the migrations made (content types, pages).
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture(autouse=True)
