@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("quizzes.urls")),
     path("", include("certificates.urls")),
+    path("hands-on/", include("quizzes.practical.urls")),
 ]
 
 if settings.DEBUG:
