@@ -82,3 +82,5 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.serial} · {self.holder_name}"
+
+from .qualification.models import CommendationRule  # noqa: E402,F401  (the qualification dashboards' own model)

@@ -89,3 +89,18 @@ def can_view_person(viewer: User, person: User) -> bool:
 def can_review_person(reviewer: User, person: User) -> bool:
     person_teams = Membership.objects.filter(user=person, team__isnull=False).values("team_id")
     return reviewable_teams(reviewer).filter(pk__in=person_teams).exists()
+
+
+def can_manage_rosters(user: User) -> bool:
+    """Rosters (花名册) are the bureau's to import: they create and deactivate people in every county."""
+    return is_bureau_admin(user)
+
+
+def can_see_commendation(user: User) -> bool:
+    """Commendation candidates (先进单位/先进个人) are the bureau's decision, made across all teams."""
+    return is_bureau_admin(user)
+
+
+def can_see_qualification(user: User) -> bool:
+    """Whether the team qualification dashboard has anything to show this person."""
+    return is_bureau_admin(user) or visible_teams(user).exists()

@@ -18,4 +18,6 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(f"Seeding {config.label} …")
             import_module(module_name).seed(stdout=self.stdout)
+        # The team dashboards' demo progress builds on the certificates seeded above.
+        import_module("certificates.qualification.demo").seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins are listed in README.md."))

@@ -1,0 +1,504 @@
+"""Reads for the team qualification dashboards, exports and API: one selector, so they cannot disagree.
+
+`team_overview` annotates every team with its figures in a single query (correlated subqueries,
+aggregated by the database), however many teams, people or certificates there are.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Round, TruncMonth
+from django.utils import timezone
+
+from courses.completion import lessons_by_course
+from courses.models import CoursePage, Enrollment, LessonProgress
+from lms.models import CountyTeam, Membership, Role, User
+
+from ..models import Certificate, CertificateStatus, Programme
+
+EXPIRING_WITHIN = datetime.timedelta(days=60)
+# A trainee with no activity for this long, and a required course still open, counts as stuck.
+STUCK_AFTER = datetime.timedelta(days=14)
+
+# The columns the overview can be sorted by, mapped to their annotation.
+SORTABLE = {
+    "name": "name",
+    "members": "members",
+    "certified": "certified",
+    "percent": "percent_qualified",
+    "expiring": "expiring",
+    "expired": "expired",
+    "trained": "trained",
+    "activity": "last_activity",
+}
+
+
+def programmes() -> QuerySet[Programme]:
+    return Programme.objects.filter(is_active=True).order_by("name")
+
+
+def default_programme() -> Programme | None:
+    return programmes().first()
+
+
+def required_course_ids(programme: Programme) -> list[int]:
+    return list(programme.required_courses.order_by("path").values_list("pk", flat=True))
+
+
+def _count_per_team(queryset: QuerySet, team_path: str, counted: str = "pk", **same_join):
+    """A correlated subquery: how many rows of `queryset` belong to the outer team (0 when none).
+
+    `same_join` conditions go into the same filter() as the team, so that across a to-many relation
+    (a person's memberships) they must hold for the same membership row.
+    """
+    inner = (
+        queryset.filter(**{team_path: OuterRef("pk")}, **same_join)
+        .order_by()
+        .values(team_path)
+        .annotate(n=Count(counted, distinct=True))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(inner, output_field=IntegerField()), Value(0))
+
+
+def _members() -> QuerySet[Membership]:
+    """Active trainees' memberships: the people a team's figures are about (one team per trainee)."""
+    return Membership.objects.filter(role=Role.TRAINEE, user__is_active=True)
+
+
+def _live_certificates(programme: Programme) -> QuerySet[Certificate]:
+    """Live certificates of active people; counted by the holder's current team (not the team at issue)."""
+    return Certificate.objects.filter(programme=programme, status=CertificateStatus.VALID, holder__is_active=True)
+
+
+def team_overview(*, programme: Programme, teams: QuerySet[CountyTeam], now: datetime.datetime | None = None) -> QuerySet[CountyTeam]:
+    """`teams` annotated with the qualification figures against `programme`, in one query.
+
+    members, certified (valid and not expired), percent_qualified, expiring (within 60 days), expired,
+    trained (every required course completed), courses_completed, last_activity.
+    """
+    now = now or timezone.now()
+    course_ids = required_course_ids(programme)
+    certs = _live_certificates(programme).filter(issued_at__lte=now)
+    team = "holder__memberships__team"
+    trainee = {"holder__memberships__role": Role.TRAINEE}
+    current = Q(expires_at__isnull=True) | Q(expires_at__gte=now)
+    completed = Enrollment.objects.filter(course_id__in=course_ids, completed_at__isnull=False, user__is_active=True)
+    completed_per_person = (
+        completed.filter(user_id=OuterRef("user_id")).order_by().values("user_id").annotate(n=Count("course_id", distinct=True)).values("n")[:1]
+    )
+    trained_members = _members().annotate(done=Coalesce(Subquery(completed_per_person, output_field=IntegerField()), Value(0)))
+    trained_members = trained_members.filter(done__gte=len(course_ids)) if course_ids else trained_members.none()
+    activity = (
+        Enrollment.objects.filter(user__memberships__team=OuterRef("pk"), user__memberships__role=Role.TRAINEE, user__is_active=True)
+        .order_by()
+        .values("user__memberships__team")
+        .annotate(last=Max("last_activity_at"))
+        .values("last")[:1]
+    )
+    queryset = teams.filter(is_active=True).annotate(
+        members=_count_per_team(_members(), "team", "user_id"),
+        certified=_count_per_team(certs.filter(current), team, "holder_id", **trainee),
+        expiring=_count_per_team(certs.filter(expires_at__gte=now, expires_at__lte=now + EXPIRING_WITHIN), team, "holder_id", **trainee),
+        expired=_count_per_team(certs.filter(expires_at__lt=now), team, "holder_id", **trainee),
+        trained=_count_per_team(trained_members, "team", "user_id"),
+        courses_completed=_count_per_team(completed, "user__memberships__team", "pk", user__memberships__role=Role.TRAINEE),
+        last_activity=Subquery(activity),
+    )
+    return queryset.annotate(
+        percent_qualified=Coalesce(
+            Round(
+                ExpressionWrapper(
+                    F("certified") * Value(100.0) / F("members"), output_field=DecimalField(max_digits=6, decimal_places=1)
+                ),
+                1,
+            ),
+            Value(0.0),
+            output_field=DecimalField(max_digits=6, decimal_places=1),
+        )
+    )
+
+
+@dataclass
+class TeamRow:
+    """One team's line in the overview, with its place in the ranking."""
+
+    team: CountyTeam
+    members: int
+    certified: int
+    percent_qualified: float
+    expiring: int
+    expired: int
+    trained: int
+    courses_completed: int
+    required_courses: int
+    last_activity: datetime.datetime | None
+    rank: int = 0
+
+    @property
+    def course_completion_percent(self) -> float:
+        possible = self.members * self.required_courses
+        return round(100 * self.courses_completed / possible, 1) if possible else 0.0
+
+    @property
+    def top_ten(self) -> bool:
+        # A team with nobody qualified is not "leading", whatever its place.
+        return 0 < self.rank <= 10 and self.certified > 0
+
+
+def _ranking_key(row: TeamRow):
+    # The province ranks by share qualified, then by how many are qualified, then by course completion.
+    return (-row.percent_qualified, -row.certified, -row.course_completion_percent)
+
+
+def rank_rows(rows: list[TeamRow]) -> None:
+    """Competition ranking (1, 2, 2, 4): teams with equal figures share a place."""
+    ordered = sorted(rows, key=lambda r: (_ranking_key(r), r.team.sort_order, r.team.code))
+    previous, place = None, 0
+    for position, row in enumerate(ordered, start=1):
+        key = _ranking_key(row)
+        if key != previous:
+            place, previous = position, key
+        row.rank = place
+
+
+@dataclass
+class Overview:
+    programme: Programme
+    rows: list[TeamRow]
+    trend: list[tuple[datetime.date, int]] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict:
+        members = sum(r.members for r in self.rows)
+        certified = sum(r.certified for r in self.rows)
+        return {
+            "teams": len(self.rows),
+            "members": members,
+            "certified": certified,
+            "percent_qualified": round(100 * certified / members, 1) if members else 0.0,
+            "expiring": sum(r.expiring for r in self.rows),
+            "expired": sum(r.expired for r in self.rows),
+            "fully_qualified_teams": sum(1 for r in self.rows if r.members and r.certified == r.members),
+        }
+
+    @property
+    def ranking(self) -> list[TeamRow]:
+        return sorted(self.rows, key=lambda r: (r.rank, r.team.sort_order, r.team.code))
+
+
+def qualification_overview(
+    *, programme: Programme, teams: QuerySet[CountyTeam], sort: str = "rank", descending: bool = False, now=None, months: int = 12
+) -> Overview:
+    """The overview page, its export and its API: the annotated teams, ranked, plus the monthly trend."""
+    now = now or timezone.now()
+    required = len(required_course_ids(programme))
+    annotated = team_overview(programme=programme, teams=teams, now=now)
+    rows = [
+        TeamRow(
+            team=t,
+            members=t.members,
+            certified=t.certified,
+            percent_qualified=float(t.percent_qualified or 0),
+            expiring=t.expiring,
+            expired=t.expired,
+            trained=t.trained,
+            courses_completed=t.courses_completed,
+            required_courses=required,
+            last_activity=t.last_activity,
+        )
+        for t in annotated
+    ]
+    rank_rows(rows)
+    rows = sort_rows(rows, sort=sort, descending=descending)
+    return Overview(programme=programme, rows=rows, trend=monthly_issued(programme=programme, teams=teams, now=now, months=months))
+
+
+def sort_rows(rows: list[TeamRow], *, sort: str, descending: bool) -> list[TeamRow]:
+    if sort == "rank" or sort not in SORTABLE:
+        return sorted(rows, key=lambda r: (r.rank, r.team.sort_order, r.team.code), reverse=descending)
+    attribute = SORTABLE[sort]
+
+    def key(row: TeamRow):
+        if attribute == "name":
+            return (row.team.sort_order, row.team.code)
+        value = getattr(row, attribute)
+        if value is None:
+            # Teams that never had any activity go last whichever way the column is sorted.
+            return (0 if descending else 1, datetime.datetime.min.replace(tzinfo=datetime.UTC))
+        return (1 if descending else 0, value)
+
+    return sorted(rows, key=key, reverse=descending)
+
+
+def _month_starts(now: datetime.datetime, months: int) -> list[datetime.date]:
+    local = timezone.localtime(now).date().replace(day=1)
+    starts = []
+    year, month = local.year, local.month
+    for _ in range(months):
+        starts.append(datetime.date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(starts))
+
+
+def monthly_issued(*, programme: Programme, teams: QuerySet[CountyTeam], now=None, months: int = 12) -> list[tuple[datetime.date, int]]:
+    """Certificates issued per month (the last `months` months, empty months included) to the given teams."""
+    now = now or timezone.now()
+    starts = _month_starts(now, months)
+    first = timezone.make_aware(datetime.datetime.combine(starts[0], datetime.time.min))
+    counts = dict(
+        Certificate.objects.filter(programme=programme, team__in=teams, issued_at__gte=first)
+        .exclude(status=CertificateStatus.SUPERSEDED)
+        .annotate(month=TruncMonth("issued_at"))
+        .order_by()
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    by_month = {}
+    for month, n in counts.items():
+        key = month.date() if isinstance(month, datetime.datetime) else month
+        by_month[key.replace(day=1)] = by_month.get(key.replace(day=1), 0) + n
+    return [(start, by_month.get(start, 0)) for start in starts]
+
+
+# ---- one team, person by person ----
+
+
+@dataclass
+class CourseStatus:
+    """Where one person stands in one required course."""
+
+    course: CoursePage
+    enrolled: bool
+    completed_at: datetime.datetime | None
+    lessons_done: int
+    lessons_total: int
+    last_activity: datetime.datetime | None
+
+    @property
+    def state(self) -> str:
+        if self.completed_at:
+            return "completed"
+        if not self.enrolled:
+            return "not_enrolled"
+        return "in_progress"
+
+    @property
+    def percent(self) -> int:
+        if self.completed_at:
+            return 100
+        return round(100 * self.lessons_done / self.lessons_total) if self.lessons_total else 0
+
+
+@dataclass
+class MemberStatus:
+    """A team member's qualification: each required course, their certificate, and where they are stuck."""
+
+    person: User
+    title: str
+    courses: list[CourseStatus]
+    certificate: Certificate | None
+    now: datetime.datetime
+
+    @property
+    def certificate_state(self) -> str:
+        cert = self.certificate
+        if cert is None:
+            return "none"
+        if cert.expires_at and cert.expires_at < self.now:
+            return "expired"
+        if cert.expires_at and cert.expires_at <= self.now + EXPIRING_WITHIN:
+            return "expiring"
+        return "valid"
+
+    @property
+    def qualified(self) -> bool:
+        return self.certificate_state in {"valid", "expiring"}
+
+    @property
+    def last_activity(self) -> datetime.datetime | None:
+        times = [c.last_activity for c in self.courses if c.last_activity]
+        return max(times) if times else None
+
+    @property
+    def courses_completed(self) -> int:
+        return sum(1 for c in self.courses if c.completed_at)
+
+    @property
+    def stuck_at(self) -> CourseStatus | None:
+        """The first required course not completed, when the person has not moved for a while."""
+        if self.qualified:
+            return None
+        open_course = next((c for c in self.courses if not c.completed_at), None)
+        if open_course is None:
+            return None
+        last = self.last_activity
+        if last is None or self.now - last >= STUCK_AFTER:
+            return open_course
+        return None
+
+    @property
+    def next_step(self) -> CourseStatus | None:
+        return next((c for c in self.courses if not c.completed_at), None)
+
+
+@dataclass
+class TeamDetail:
+    team: CountyTeam
+    programme: Programme
+    courses: list[CoursePage]
+    members: list[MemberStatus]
+
+    @property
+    def stuck(self) -> list[MemberStatus]:
+        return [m for m in self.members if m.stuck_at is not None]
+
+
+def team_detail(*, team: CountyTeam, programme: Programme, now=None) -> TeamDetail:
+    """Every active trainee of `team` with their status per required course and their certificate.
+
+    A constant number of queries: members, courses, lessons, enrolments, lesson progress, certificates.
+    """
+    now = now or timezone.now()
+    memberships = list(
+        _members().filter(team=team).select_related("user").order_by("user__full_name", "user__username")
+    )
+    people = [m.user for m in memberships]
+    person_ids = [p.pk for p in people]
+    courses = list(CoursePage.objects.filter(pk__in=required_course_ids(programme)).order_by("path"))
+    by_course = lessons_by_course(courses)
+    required_lessons = {c.pk: [lesson.pk for lesson in lessons if lesson.is_required] for c, lessons in by_course.items()}
+    course_of_lesson = {lesson_id: course_id for course_id, ids in required_lessons.items() for lesson_id in ids}
+    enrollments = {
+        (e.user_id, e.course_id): e for e in Enrollment.objects.filter(user_id__in=person_ids, course__in=courses)
+    }
+    done: dict[tuple[int, int], int] = {}
+    if course_of_lesson:
+        for user_id, lesson_id in LessonProgress.objects.filter(
+            user_id__in=person_ids, lesson_id__in=list(course_of_lesson)
+        ).values_list("user_id", "lesson_id"):
+            key = (user_id, course_of_lesson[lesson_id])
+            done[key] = done.get(key, 0) + 1
+    certificates: dict[int, Certificate] = {}
+    # The live certificate wins; without one, the most recent revoked/superseded one is not shown as held.
+    for cert in Certificate.objects.filter(programme=programme, holder_id__in=person_ids, status=CertificateStatus.VALID):
+        certificates[cert.holder_id] = cert
+    members = []
+    for membership in memberships:
+        person = membership.user
+        statuses = []
+        for course in courses:
+            enrollment = enrollments.get((person.pk, course.pk))
+            statuses.append(
+                CourseStatus(
+                    course=course,
+                    enrolled=enrollment is not None,
+                    completed_at=enrollment.completed_at if enrollment else None,
+                    lessons_done=done.get((person.pk, course.pk), 0),
+                    lessons_total=len(required_lessons.get(course.pk, [])),
+                    last_activity=enrollment.last_activity_at if enrollment else None,
+                )
+            )
+        members.append(
+            MemberStatus(person=person, title=membership.title, courses=statuses, certificate=certificates.get(person.pk), now=now)
+        )
+    return TeamDetail(team=team, programme=programme, courses=courses, members=members)
+
+
+# ---- yearly commendation candidates (先进单位 / 先进个人) ----
+
+
+def rule_for(*, programme: Programme, year: int):
+    """The bureau's rule for the year, or an unsaved one with the defaults when none was set."""
+    from .models import CommendationRule
+
+    return CommendationRule.objects.filter(programme=programme, year=year).first() or CommendationRule(programme=programme, year=year)
+
+
+def _as_of(year: int, now: datetime.datetime) -> datetime.datetime:
+    end = timezone.make_aware(datetime.datetime(year, 12, 31, 23, 59, 59))
+    return min(end, now)
+
+
+@dataclass
+class PersonCandidate:
+    person: User
+    team: CountyTeam
+    certificate: Certificate
+    courses_completed: int
+    rank: int = 0
+
+
+@dataclass
+class Commendation:
+    rule: object
+    as_of: datetime.datetime
+    units: list[TeamRow]
+    eligible_units: int
+    people: list[PersonCandidate]
+
+
+def commendation_candidates(*, rule, teams: QuerySet[CountyTeam], now=None) -> Commendation:
+    """Candidates under `rule`, figures as of the end of its year (or today for the current year).
+
+    先进单位: teams with at least the minimum members and % qualified, best ranked first, the first N.
+    先进个人: active trainees holding a live certificate (issued within the year when the rule says so)
+    with every required course completed, earliest qualified first, the first N.
+    """
+    now = now or timezone.now()
+    as_of = _as_of(rule.year, now)
+    programme = rule.programme
+    overview = qualification_overview(programme=programme, teams=teams, now=as_of, months=1)
+    eligible = [
+        row for row in overview.ranking
+        if row.members >= rule.unit_min_members and row.percent_qualified >= float(rule.unit_min_percent)
+    ]
+    course_ids = required_course_ids(programme)
+    completed = (
+        Enrollment.objects.filter(user_id=OuterRef("holder_id"), course_id__in=course_ids, completed_at__lte=as_of)
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("course_id", distinct=True))
+        .values("n")[:1]
+    )
+    certificates = Certificate.objects.filter(
+        programme=programme,
+        status=CertificateStatus.VALID,
+        issued_at__lte=as_of,
+        holder__is_active=True,
+        holder__memberships__role=Role.TRAINEE,
+        holder__memberships__team__in=teams,
+    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gte=as_of))
+    if rule.person_certified_in_year:
+        certificates = certificates.filter(issued_at__year=rule.year)
+    certificates = (
+        certificates.annotate(done=Coalesce(Subquery(completed, output_field=IntegerField()), Value(0)))
+        .filter(done__gte=len(course_ids))
+        .annotate(member_team=F("holder__memberships__team"))
+        .select_related("holder")
+        .order_by("issued_at", "pk")[: rule.person_top_n]
+    )
+    team_by_pk = {t.pk: t for t in teams.filter(pk__in=[c.member_team for c in certificates])}
+    people = [
+        PersonCandidate(person=c.holder, team=team_by_pk[c.member_team], certificate=c, courses_completed=c.done, rank=i)
+        for i, c in enumerate(certificates, start=1)
+    ]
+    return Commendation(rule=rule, as_of=as_of, units=eligible[: rule.unit_top_n], eligible_units=len(eligible), people=people)
