@@ -55,7 +55,12 @@ run: demo
 	$(PY) manage.py db_worker & \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install messages
+# axe-core (accessibility scan in the browser tests) from the npm registry, when npm is there.
+tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package.json
+	@if command -v npm >/dev/null; then cd tests/e2e && npm install --silent --no-audit --no-fund; \
+	else echo "npm not found: the accessibility scans will be skipped (install nodejs and npm)"; fi
+
+test: install messages tests/e2e/node_modules/axe-core/axe.min.js
 	$(PY) manage.py makemigrations --check --dry-run --settings=lms.settings.test >/dev/null \
 	  || { echo "Models changed without a migration: run manage.py makemigrations"; exit 1; }
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -135,3 +135,8 @@ def test_catalogue_queries_do_not_grow_with_courses(client, trainee, catalogue):
         LessonFactory(parent=course)
         services.enroll(user=trainee, course=course)
     assert _count_queries(client, "/courses/") == few
+
+
+def test_chinese_even_for_an_english_browser(client, course):
+    page = client.get("/courses/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "课程目录" in page and "Course catalogue" not in page
