@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('unit_top_n', models.PositiveIntegerField(default=3, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='advanced unit: how many')),
                 ('person_top_n', models.PositiveIntegerField(default=10, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(500)], verbose_name='advanced individual: how many')),
                 ('person_certified_in_year', models.BooleanField(default=True, help_text='Only people whose certificate was issued in this year.', verbose_name='advanced individual: certified within the year')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
                 ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commendation_rules', to='certificates.programme', verbose_name='programme')),
             ],
             options={

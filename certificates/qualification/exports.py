@@ -83,7 +83,7 @@ def _course_state(status) -> str:
 
 def team_sheets(detail: TeamDetail) -> list[Sheet]:
     members = Sheet(
-        title=_("Members"),
+        title=_("Team members"),
         headers=[
             _("Name"), _("Username"), _("Post"), _("Certificate"), _("Serial number"), _("Expires"),
             _("Required courses completed"), _("Stuck at"), _("Last activity"),
@@ -100,7 +100,7 @@ def team_sheets(detail: TeamDetail) -> list[Sheet]:
         widths=[12, 16, 14, 12, 20, 12, 14, 24, 18],
     )
     courses = Sheet(
-        title=_("Courses"),
+        title=_("Course progress"),
         headers=[_("Name")] + [c.title for c in detail.courses],
         rows=[[str(m.person)] + [_course_state(s) for s in m.courses] for m in detail.members],
         widths=[12] + [max(14, min(30, len(c.title) * 2 + 2)) for c in detail.courses],

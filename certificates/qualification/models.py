@@ -31,7 +31,7 @@ class CommendationRule(models.Model):
         _("advanced individual: certified within the year"), default=True,
         help_text=_("Only people whose certificate was issued in this year."),
     )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         verbose_name = _("commendation rule")
