@@ -66,8 +66,9 @@ test: install messages tests/e2e/node_modules/axe-core/axe.min.js
 	  || { echo "Models changed without a migration: run manage.py makemigrations"; exit 1; }
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Every benchmarks/bench_*.py; the figures land in benchmarks/RESULTS.md.
 bench: install messages
-	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	$(PY) benchmarks/run_all.py
 
 lint: install
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -1,10 +1,16 @@
 """Admin views for enrolments and progress (read-mostly: trainees enrol themselves on the site)."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from lms import permissions
+
+from . import admin_views
 from .models import Enrollment
 
 
@@ -21,3 +27,18 @@ class EnrollmentViewSet(SnippetViewSet):
 
 
 register_snippet(EnrollmentViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_enroll_team_url():
+    return [path("courses/enroll-team/", admin_views.enroll_team, name="courses_enroll_team")]
+
+
+class AdminOnlyMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.is_bureau_admin(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_enroll_team_menu_item():
+    return AdminOnlyMenuItem(_("Enrol a team"), reverse("courses_enroll_team"), icon_name="group", order=311)

@@ -1,0 +1,59 @@
+"""Page timings and query counts: the lesson page beside a plain Wagtail page with the same body,
+the course page and "my courses" with few and many lessons/courses."""
+
+from harness import count_queries, median_ms, report, setup_django
+
+setup_django()
+
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+
+from courses import services  # noqa: E402
+from courses.demo_content import COURSES  # noqa: E402
+from courses.setup import ensure_academy_site  # noqa: E402
+from lms.demo import seed as seed_people  # noqa: E402
+from lms.models import User  # noqa: E402
+from courses.demo import seed as seed_courses  # noqa: E402
+from courses.models import CoursePage  # noqa: E402
+from lms.models import HomePage  # noqa: E402
+
+
+def main() -> None:
+    seed_people()
+    seed_courses()
+    home, catalogue = ensure_academy_site()
+    trainee = User.objects.get(username="wuling1")
+    client = Client()
+    client.force_login(trainee)
+    course = CoursePage.objects.child_of(catalogue).live().first()
+    lesson = course.get_children().live().first().specific
+    services.enroll(user=trainee, course=course)
+
+    # The baseline: a plain Wagtail page (no enrolment, progress or outline) whose rich text is the
+    # lesson's rendered body, served by Wagtail through the same site chrome.
+    body_html = "".join(str(block) for block in lesson.body)
+    plain = home.add_child(instance=HomePage(title="对照页", slug="plain-baseline", intro=body_html))
+
+    def get(url):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+
+    size = f"{len(COURSES)} courses, {sum(len(c['lessons']) for c in COURSES)} lessons"
+    lesson_ms = median_ms(lambda: get(lesson.url), repeat=20)
+    report("lesson page (GET, signed in)", lesson_ms, "ms", size=size, baseline="plain Wagtail page of the same body below")
+    baseline_ms = median_ms(lambda: get(plain.url), repeat=20)
+    report("plain Wagtail page, same site chrome", baseline_ms, "ms", size=size)
+    report("lesson page / plain page", lesson_ms / baseline_ms, "x", size=size)
+    report("lesson page queries", count_queries(lambda: get(lesson.url)), "queries", size=size)
+    report("course page (GET)", median_ms(lambda: get(course.url), repeat=20), "ms", size=size)
+    report("course page queries", count_queries(lambda: get(course.url)), "queries", size=size)
+    for other in CoursePage.objects.child_of(catalogue).live():
+        services.enroll(user=trainee, course=other)
+    report("my courses (4 enrolled)", median_ms(lambda: get("/my/"), repeat=20), "ms", size=size)
+    report("my courses queries", count_queries(lambda: get("/my/")), "queries", size=size)
+    report("catalogue (GET)", median_ms(lambda: get("/courses/"), repeat=20), "ms", size=size)
+
+
+if __name__ == "__main__":
+    with override_settings(ALLOWED_HOSTS=["*"]):
+        main()

@@ -1,0 +1,71 @@
+"""Authoring and managing in the Wagtail admin: who gets in, and what they may touch."""
+
+import pytest
+
+from courses.models import Enrollment, LessonPage
+from lms.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_trainee_and_team_lead_have_no_admin(client, trainee, team_lead, site):
+    for user in (trainee, team_lead):
+        client.force_login(user)
+        response = client.get("/admin/")
+        assert response.status_code in (302, 403)
+
+
+def test_trainer_edits_lessons_in_the_catalogue(client, trainer, course):
+    client.force_login(trainer)
+    assert client.get("/admin/").status_code == 200
+    response = client.get(f"/admin/pages/add/courses/lessonpage/{course.pk}/")
+    assert response.status_code == 200
+    body = {
+        "title": "栏目巡检", "slug": "inspection", "intro": "每天检查栏目。", "body-count": "0",
+        "is_required": "on", "estimated_minutes": "10", "action-publish": "publish",
+    }
+    response = client.post(f"/admin/pages/add/courses/lessonpage/{course.pk}/", body)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    lesson = LessonPage.objects.get(slug="inspection")
+    assert lesson.live and lesson.revisions.count() == 1
+
+
+def test_trainer_cannot_edit_the_home_page(client, trainer, site):
+    client.force_login(trainer)
+    assert client.get(f"/admin/pages/{site['home'].pk}/edit/").status_code in (302, 403)
+
+
+def test_course_changes_have_a_review_workflow(site):
+    workflow = site["catalogue"].get_workflow()
+    assert workflow is not None and workflow.name == "课程审核"
+
+
+def test_bureau_admin_manages_teams_and_sees_audit_log(client, site, bureau_admin, team):
+    client.force_login(bureau_admin)
+    assert "汉寿县" in client.get("/admin/countyteam/").content.decode()
+    assert client.get("/admin/auditevent/").status_code == 200
+
+
+def test_audit_log_cannot_be_edited_in_the_admin(client, site, bureau_admin, trainee):
+    from lms.services import record_audit
+
+    event = record_audit(actor=bureau_admin, action="test.thing", obj=trainee)
+    client.force_login(bureau_admin)
+    assert client.get("/admin/auditevent/new/").status_code in (302, 403)
+    assert client.post(f"/admin/auditevent/edit/{event.pk}/", {"note": "x"}).status_code in (302, 403)
+    assert client.post(f"/admin/auditevent/delete/{event.pk}/").status_code in (302, 403)
+    assert AuditEvent.objects.filter(pk=event.pk, note="").exists()
+
+
+def test_enrol_a_team_from_the_admin(client, bureau_admin, team, trainee, course):
+    client.force_login(bureau_admin)
+    response = client.post("/admin/courses/enroll-team/", {"team": team.pk, "course": course.pk})
+    assert response.status_code == 302
+    assert Enrollment.objects.filter(user=trainee, course=course).exists()
+
+
+def test_trainer_cannot_enrol_a_team(client, trainer, team, course):
+    client.force_login(trainer)
+    # The admin turns a refusal into a redirect with a message; either way nothing is enrolled.
+    assert client.post("/admin/courses/enroll-team/", {"team": team.pk, "course": course.pk}).status_code in (302, 403)
+    assert not Enrollment.objects.exists()
