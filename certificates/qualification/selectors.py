@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
+    DateTimeField,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -22,7 +24,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Round, TruncMonth
+from django.db.models.functions import Coalesce, NullIf, Round, TruncMonth
 from django.utils import timezone
 
 from courses.completion import lessons_by_course
@@ -60,20 +62,23 @@ def required_course_ids(programme: Programme) -> list[int]:
     return list(programme.required_courses.order_by("path").values_list("pk", flat=True))
 
 
-def _count_per_team(queryset: QuerySet, team_path: str, counted: str = "pk", **same_join):
-    """A correlated subquery: how many rows of `queryset` belong to the outer team (0 when none).
+def _per_team(aggregate, *conditions: Q, output_field=None, default=0, **lookups):
+    """A correlated subquery over the outer team's active trainees: `aggregate` of their rows (0 when none).
 
-    `same_join` conditions go into the same filter() as the team, so that across a to-many relation
-    (a person's memberships) they must hold for the same membership row.
+    It starts from the team's memberships (an index lookup per team), then follows `lookups` to the
+    person's enrolments or certificates. All conditions go into one filter(), so across to-many relations
+    they hold for the same related row, and the aggregate is constrained by them.
     """
     inner = (
-        queryset.filter(**{team_path: OuterRef("pk")}, **same_join)
+        _members()
+        .filter(*conditions, team=OuterRef("pk"), **lookups)
         .order_by()
-        .values(team_path)
-        .annotate(n=Count(counted, distinct=True))
-        .values("n")[:1]
+        .values("team")
+        .annotate(value=aggregate)
+        .values("value")[:1]
     )
-    return Coalesce(Subquery(inner, output_field=IntegerField()), Value(0))
+    subquery = Subquery(inner, output_field=output_field or IntegerField())
+    return Coalesce(subquery, Value(default)) if default is not None else subquery
 
 
 def _members() -> QuerySet[Membership]:
@@ -81,50 +86,45 @@ def _members() -> QuerySet[Membership]:
     return Membership.objects.filter(role=Role.TRAINEE, user__is_active=True)
 
 
-def _live_certificates(programme: Programme) -> QuerySet[Certificate]:
-    """Live certificates of active people; counted by the holder's current team (not the team at issue)."""
-    return Certificate.objects.filter(programme=programme, status=CertificateStatus.VALID, holder__is_active=True)
-
-
 def team_overview(*, programme: Programme, teams: QuerySet[CountyTeam], now: datetime.datetime | None = None) -> QuerySet[CountyTeam]:
     """`teams` annotated with the qualification figures against `programme`, in one query.
 
     members, certified (valid and not expired), percent_qualified, expiring (within 60 days), expired,
-    trained (every required course completed), courses_completed, last_activity.
+    trained (every required course completed), courses_completed, last_activity. Certificates count
+    for the holder's current team, not the team at issue.
     """
     now = now or timezone.now()
     course_ids = required_course_ids(programme)
-    certs = _live_certificates(programme).filter(issued_at__lte=now)
-    team = "holder__memberships__team"
-    trainee = {"holder__memberships__role": Role.TRAINEE}
-    current = Q(expires_at__isnull=True) | Q(expires_at__gte=now)
-    completed = Enrollment.objects.filter(course_id__in=course_ids, completed_at__isnull=False, user__is_active=True)
-    completed_per_person = (
-        completed.filter(user_id=OuterRef("user_id")).order_by().values("user_id").annotate(n=Count("course_id", distinct=True)).values("n")[:1]
-    )
-    trained_members = _members().annotate(done=Coalesce(Subquery(completed_per_person, output_field=IntegerField()), Value(0)))
-    trained_members = trained_members.filter(done__gte=len(course_ids)) if course_ids else trained_members.none()
-    activity = (
-        Enrollment.objects.filter(user__memberships__team=OuterRef("pk"), user__memberships__role=Role.TRAINEE, user__is_active=True)
-        .order_by()
-        .values("user__memberships__team")
-        .annotate(last=Max("last_activity_at"))
-        .values("last")[:1]
-    )
+    live = {
+        "user__certificates__programme": programme,
+        "user__certificates__status": CertificateStatus.VALID,
+        "user__certificates__issued_at__lte": now,
+    }
+    # One live certificate per person and programme (a unique constraint), so counting rows counts people.
+    holders = Count("user_id")
+    current = Q(user__certificates__expires_at__isnull=True) | Q(user__certificates__expires_at__gte=now)
+    # Every required course completed: one indexed EXISTS per course (programmes have a handful).
+    trained_conditions = [
+        Exists(Enrollment.objects.filter(user_id=OuterRef("user_id"), course_id=course_id, completed_at__isnull=False))
+        for course_id in course_ids
+    ]
+    completed = {"user__enrollments__course_id__in": course_ids, "user__enrollments__completed_at__isnull": False}
     queryset = teams.filter(is_active=True).annotate(
-        members=_count_per_team(_members(), "team", "user_id"),
-        certified=_count_per_team(certs.filter(current), team, "holder_id", **trainee),
-        expiring=_count_per_team(certs.filter(expires_at__gte=now, expires_at__lte=now + EXPIRING_WITHIN), team, "holder_id", **trainee),
-        expired=_count_per_team(certs.filter(expires_at__lt=now), team, "holder_id", **trainee),
-        trained=_count_per_team(trained_members, "team", "user_id"),
-        courses_completed=_count_per_team(completed, "user__memberships__team", "pk", user__memberships__role=Role.TRAINEE),
-        last_activity=Subquery(activity),
+        members=_per_team(Count("pk")),
+        certified=_per_team(holders, current, **live),
+        expiring=_per_team(
+            holders, user__certificates__expires_at__gte=now, user__certificates__expires_at__lte=now + EXPIRING_WITHIN, **live
+        ),
+        expired=_per_team(holders, user__certificates__expires_at__lt=now, **live),
+        trained=_per_team(Count("pk"), *trained_conditions) if course_ids else Value(0),
+        courses_completed=_per_team(Count("user__enrollments"), **completed),
+        last_activity=_per_team(Max("user__enrollments__last_activity_at"), output_field=DateTimeField(), default=None),
     )
     return queryset.annotate(
         percent_qualified=Coalesce(
             Round(
                 ExpressionWrapper(
-                    F("certified") * Value(100.0) / F("members"), output_field=DecimalField(max_digits=6, decimal_places=1)
+                    F("certified") * Value(100.0) / NullIf(F("members"), 0), output_field=DecimalField(max_digits=6, decimal_places=1)
                 ),
                 1,
             ),
