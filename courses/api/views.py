@@ -36,7 +36,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.published_courses()
 
     @extend_schema(responses=LessonSummarySerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def lessons(self, request, pk=None):
         course = self.get_object()
         lessons = list(course.lessons())

@@ -236,6 +236,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["lms.api.schema.exclude_wagtail_admin_api"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "lms.api.schema.add_error_responses"],
 }
 
 LOGGING = {
@@ -243,4 +244,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # One line per login attempt is too much for the console; lockouts still show as warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -34,3 +34,18 @@ CACHES = {
         "LOCATION": os.environ.get("CACHE_LOCATION", "academy_cache"),
     }
 }
+
+# Shared media on S3-compatible object storage (MinIO, OSS, COS…) when several hosts serve the site.
+# Needs `pip install django-storages[s3]`; without AWS_STORAGE_BUCKET_NAME media stay on the local disk.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL"),
+            "region_name": os.environ.get("AWS_S3_REGION_NAME"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
