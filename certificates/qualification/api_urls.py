@@ -4,6 +4,6 @@ from . import api
 
 urlpatterns = [
     path("teams/", api.TeamListView.as_view(), name="qualification-teams"),
-    path("teams/<slug:code>/qualification/", api.TeamQualificationView.as_view(), name="qualification-team"),
+    path("teams/<str:code>/qualification/", api.TeamQualificationView.as_view(), name="qualification-team"),
     path("qualification/overview/", api.OverviewView.as_view(), name="qualification-overview"),
 ]
