@@ -18,7 +18,8 @@ class Bar:
     width: float
     height: float
     highlight: bool = False
-    url: str = ""
+    secondary_value: float = 0.0
+    secondary_width: float = 0.0
 
 
 def team_bars(rows: list[TeamRow], *, width: int = 480, bar_height: int = 16, gap: int = 6, label_width: int = 90) -> dict:
@@ -41,6 +42,8 @@ def team_bars(rows: list[TeamRow], *, width: int = 480, bar_height: int = 16, ga
                 width=max(0.0, plot * row.percent_qualified / 100),
                 height=bar_height,
                 highlight=row.top_ten,
+                secondary_value=row.trained_percent,
+                secondary_width=max(0.0, plot * row.trained_percent / 100),
             )
         )
     return {

@@ -156,6 +156,10 @@ class TeamRow:
         return round(100 * self.courses_completed / possible, 1) if possible else 0.0
 
     @property
+    def trained_percent(self) -> float:
+        return round(100 * self.trained / self.members, 1) if self.members else 0.0
+
+    @property
     def top_ten(self) -> bool:
         # A team with nobody qualified is not "leading", whatever its place.
         return 0 < self.rank <= 10 and self.certified > 0
