@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -298,14 +298,22 @@ class RosterResult:
     deactivated: int = 0
 
 
-@transaction.atomic
 def apply_roster(*, rows: list[RosterRow], actor: User | None, source: str = "") -> RosterResult:
     """Apply a roster in one transaction: all rows or none.
 
     The rows are checked again here, under row locks on the people concerned, because the preview may be
     minutes old. New people get an unusable password (they sign in after a password reset or the bureau sets one).
-    Raises `RosterFileError` if any row has an error.
+    Raises `RosterFileError` if any row has an error, or if someone else added the same person meanwhile.
     """
+    try:
+        return _apply(rows=rows, actor=actor, source=source)
+    except (IntegrityError, ValidationError):
+        # Another import (or an admin) created someone with the same phone or number after our check.
+        raise RosterFileError(_("Someone changed these people while the roster was being applied; nothing was imported. Check the file again."))
+
+
+@transaction.atomic
+def _apply(*, rows: list[RosterRow], actor: User | None, source: str) -> RosterResult:
     phones = [r.phone for r in rows if r.phone]
     numbers = [r.employee_no for r in rows if r.employee_no]
     list(User.objects.select_for_update().filter(Q(phone__in=phones) | Q(employee_no__in=numbers)).values_list("pk", flat=True))

@@ -212,3 +212,20 @@ def test_admin_page_is_for_the_bureau_only(client, site, trainer):
     client.post("/admin/roster/import/", {"file": upload})
     client.post("/admin/roster/import/", {"action": "apply"})
     assert not User.objects.filter(phone="13907360001").exists()
+
+
+def test_a_person_added_meanwhile_makes_the_import_fail_cleanly(team, monkeypatch):
+    """The preview saw nobody with this phone; by the time of writing someone exists: a clear message, nothing half-written."""
+    rows = roster.read_rows(xlsx([["张伟", "13907360001", "", "汉寿县", "", ""], ["李娜", "13907360002", "", "汉寿县", "", ""]]), "r.xlsx")
+    real_preview = roster.preview
+
+    def preview_then_race(checked_rows):
+        result = real_preview(checked_rows)
+        UserFactory(username="racer", phone="13907360002")
+        return result
+
+    monkeypatch.setattr(roster, "preview", preview_then_race)
+    with pytest.raises(roster.RosterFileError, match="nothing was imported|未导入"):
+        roster.apply_roster(rows=rows, actor=None)
+    assert not User.objects.filter(phone="13907360001").exists()
+    assert not User.objects.filter(username="racer").exists()
