@@ -23,6 +23,8 @@ from .models import CountyTeam, Membership, Role, User
 from .services import assign_role, record_audit
 
 MAX_ROWS = 20000
+# New people sign in after a password reset (or the bureau sets a password): no usable password until then.
+UNUSABLE = "!roster-import"
 MAX_BYTES = 5 * 1024 * 1024
 
 # Accepted headers for each field; the first is the one in our template.
@@ -280,13 +282,25 @@ def preview(rows: list[RosterRow]) -> RosterPreview:
     return RosterPreview(rows=rows, leaving=leaving)
 
 
-def _username_for(row: RosterRow) -> str:
-    base = row.phone or f"emp-{row.employee_no}".lower()
-    candidate, n = base, 1
-    while User.objects.filter(username=candidate).exists():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
+def _usernames_for(rows: list[RosterRow]) -> list[str]:
+    """A free username per new person (the phone, else emp-<number>), in one query for all of them."""
+    bases = [row.phone or f"emp-{row.employee_no}".lower() for row in rows]
+    taken = set(
+        User.objects.filter(Q(username__in=bases) | Q(username__regex=r"^(1\d{10}|emp-.+)-\d+$")).values_list("username", flat=True)
+    )
+    names = []
+    for base in bases:
+        candidate, n = base, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        taken.add(candidate)
+        names.append(candidate)
+    return names
+
+
+def _summary() -> dict[str, list[str]]:
+    return {"created": [], "updated": [], "reactivated": [], "deactivated": []}
 
 
 @dataclass
@@ -324,40 +338,53 @@ def _apply(*, rows: list[RosterRow], actor: User | None, source: str) -> RosterR
         )
     result = RosterResult()
     per_team: dict[CountyTeam, dict[str, list[str]]] = {}
+    new_rows = [row for row in checked.rows if row.action == "create"]
+    # New people in bulk: a county roster for the whole prefecture is thousands of rows.
+    created = User.objects.bulk_create(
+        [
+            User(username=name, full_name=row.full_name, phone=row.phone, employee_no=row.employee_no, email=row.email, password=UNUSABLE)
+            for row, name in zip(new_rows, _usernames_for(new_rows), strict=True)
+        ],
+        batch_size=1000,
+    )
+    created_ids = dict(User.objects.filter(username__in=[u.username for u in created]).values_list("username", "pk"))
+    Membership.objects.bulk_create(
+        [
+            Membership(user_id=created_ids[user.username], team=row.team, role=Role.TRAINEE, title=row.title)
+            for row, user in zip(new_rows, created, strict=True)
+        ],
+        batch_size=1000,
+    )
+    for row in new_rows:
+        per_team.setdefault(row.team, _summary())["created"].append(row.full_name)
+    result.created = len(new_rows)
     for row in checked.rows:
-        summary = per_team.setdefault(row.team, {"created": [], "updated": [], "reactivated": [], "deactivated": []})
+        if row.action == "create":
+            continue
         if row.action == "unchanged":
             result.unchanged += 1
             continue
+        summary = per_team.setdefault(row.team, _summary())
         user = row.user
-        if user is None:
-            user = User(username=_username_for(row), full_name=row.full_name, phone=row.phone, employee_no=row.employee_no, email=row.email)
-            user.set_unusable_password()
-            user.full_clean(exclude=["password"])
-            user.save()
-            result.created += 1
-            summary["created"].append(row.full_name)
+        user.full_name = row.full_name
+        user.phone = row.phone or user.phone
+        user.employee_no = row.employee_no or user.employee_no
+        user.email = row.email or user.email
+        if row.action == "reactivate":
+            user.is_active = True
+            result.reactivated += 1
+            summary["reactivated"].append(row.full_name)
         else:
-            user.full_name = row.full_name
-            user.phone = row.phone or user.phone
-            user.employee_no = row.employee_no or user.employee_no
-            user.email = row.email or user.email
-            if row.action == "reactivate":
-                user.is_active = True
-                result.reactivated += 1
-                summary["reactivated"].append(row.full_name)
-            else:
-                result.updated += 1
-                summary["updated"].append(row.full_name)
-            user.save(update_fields=["full_name", "phone", "employee_no", "email", "is_active"])
+            result.updated += 1
+            summary["updated"].append(row.full_name)
+        user.save(update_fields=["full_name", "phone", "employee_no", "email", "is_active"])
+        # A move between counties goes through assign_role, which audits it.
         assign_role(user=user, role=Role.TRAINEE, team=row.team, title=row.title, actor=actor)
     for membership in checked.leaving:
         # Deactivated, not deleted: certificates they earned stay verifiable and on record.
         User.objects.filter(pk=membership.user_id).update(is_active=False)
         result.deactivated += 1
-        per_team.setdefault(membership.team, {"created": [], "updated": [], "reactivated": [], "deactivated": []})[
-            "deactivated"
-        ].append(str(membership.user))
+        per_team.setdefault(membership.team, _summary())["deactivated"].append(str(membership.user))
     for team, summary in per_team.items():
         if any(summary.values()):
             record_audit(actor=actor, action="roster.import", obj=team, team=team, after=summary, note=source[:200])
