@@ -52,8 +52,8 @@ demo: migrate
 
 run: demo
 	@echo "Serving on http://127.0.0.1:8000 — demo logins are in README.md. Ctrl-C stops server and worker."
-	@trap 'kill 0' EXIT; \
-	$(PY) manage.py db_worker & \
+	@$(PY) manage.py db_worker & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # axe-core (accessibility scan in the browser tests) from the npm registry, when npm is there.

@@ -10,6 +10,8 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from lms import progress
 
-        from . import services
+        from . import completion, services
+        from .quiz_requirements import quiz_requirements
 
         progress.register(services.refresh_user_completions)
+        completion.register_requirement_provider(quiz_requirements)

@@ -11,6 +11,7 @@ from lms.blocks import (
     StepsBlock,
     VideoBlock,
 )
+from quizzes.blocks import QuizBlock
 
 
 class LessonBodyBlock(blocks.StreamBlock):
@@ -22,6 +23,7 @@ class LessonBodyBlock(blocks.StreamBlock):
     steps = StepsBlock()
     document = DocumentDownloadBlock()
     video = VideoBlock()
+    quiz = QuizBlock()
 
     class Meta:
         block_counts = {}

@@ -13,6 +13,7 @@ from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
 
 from lms.models import Role, User
+from quizzes.demo import ensure_quizzes
 
 from .demo_content import COURSES
 from .models import CoursePage, LessonPage
@@ -54,9 +55,22 @@ def _body(blocks: list) -> list:
     return [(kind, value) for kind, value in blocks]
 
 
+def _add_final_quiz(course: CoursePage, quiz) -> None:
+    """The course's last lesson: its quiz (结业测验), which must be passed to complete the course."""
+    if quiz is None or LessonPage.objects.child_of(course).filter(slug="final-quiz").exists():
+        return
+    body = [
+        ("text", "<p>学完前面各课后，用这份测验检查自己是否掌握了本课程的要点。题目都来自本课程的课文；答完提交后可以看到每道题的对错和解析。</p>"),
+        ("quiz", {"quiz": quiz, "intro": "通过本测验（70分及格）是完成本课程的条件之一。"}),
+    ]
+    lesson = course.add_child(instance=LessonPage(title="结业测验", slug="final-quiz", intro="检验本课程的学习效果：通过测验才能完成课程。", body=body, estimated_minutes=20))
+    lesson.save_revision().publish()
+
+
 @transaction.atomic
 def seed(stdout=None) -> None:
     _, catalogue = ensure_academy_site()
+    quizzes = ensure_quizzes()
     courses = []
     for spec in COURSES:
         course = CoursePage.objects.child_of(catalogue).filter(slug=spec["slug"]).first()
@@ -87,6 +101,7 @@ def seed(stdout=None) -> None:
                 )
             )
             lesson.save_revision().publish()
+        _add_final_quiz(course, quizzes.get(spec["slug"]))
         courses.append(course)
 
     # Everyone in the first teams is enrolled in the first course; a few have made progress.

@@ -30,9 +30,15 @@ BUREAU_MODEL_PERMISSIONS = [
     ("lms", "auditevent", ["view"]),
     ("lms", "user", ["add", "change", "view"]),
     ("courses", "enrollment", ["add", "change", "view"]),
+    ("quizzes", "questioncategory", ["add", "change", "delete", "view"]),
+    ("quizzes", "question", ["add", "change", "delete", "view"]),
+    ("quizzes", "quiz", ["add", "change", "delete", "view"]),
 ]
 TRAINER_MODEL_PERMISSIONS = [
     ("courses", "enrollment", ["view"]),
+    ("quizzes", "questioncategory", ["add", "change", "delete", "view"]),
+    ("quizzes", "question", ["add", "change", "delete", "view"]),
+    ("quizzes", "quiz", ["add", "change", "delete", "view"]),
 ]
 
 

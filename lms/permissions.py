@@ -104,3 +104,13 @@ def can_see_commendation(user: User) -> bool:
 def can_see_qualification(user: User) -> bool:
     """Whether the team qualification dashboard has anything to show this person."""
     return is_bureau_admin(user) or visible_teams(user).exists()
+
+
+def can_manage_quizzes(user: User) -> bool:
+    """Author questions and quizzes, import and export, see item analysis, regrade: trainers and bureau admins."""
+    return can_author_courses(user)
+
+
+def can_see_quiz_results(user: User) -> bool:
+    """See quiz results of the teams one may see (visible_teams): trainers, team leads, bureau admins."""
+    return is_staff_member(user)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("qualification/", include("certificates.qualification.urls")),
     path("", include("courses.urls")),
+    path("", include("quizzes.urls")),
 ]
 
 if settings.DEBUG:

@@ -7,4 +7,5 @@ urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include("courses.api.urls")),
     path("", include("certificates.qualification.api_urls")),
+    path("", include("quizzes.api.urls")),
 ]

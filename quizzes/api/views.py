@@ -1,0 +1,188 @@
+"""Quiz API: quizzes (no answers), start, get an attempt, save answers, submit, result; results and
+statistics for trainers. Errors are {"detail": message, "code": code} in the user's language."""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lms import permissions
+
+from .. import selectors, services, statistics
+from ..models import Attempt, Quiz
+from .serializers import (
+    AnswersInputSerializer,
+    AttemptSerializer,
+    QuizSerializer,
+    ResultRowSerializer,
+    ResultSerializer,
+    SavedSerializer,
+    StatisticsSerializer,
+    SubmitInputSerializer,
+)
+
+ERROR = OpenApiResponse(description='{"detail": "…", "code": "…"}')
+
+
+def _error(error: services.QuizError, code: int = status.HTTP_409_CONFLICT) -> Response:
+    return Response({"detail": error.message, "code": error.code}, status=code)
+
+
+def _attempt_payload(attempt: Attempt) -> dict:
+    return AttemptSerializer(
+        attempt, context={"questions": selectors.attempt_questions(attempt=attempt, reveal=False), "now": timezone.now()}
+    ).data
+
+
+def _own_attempt(request, pk) -> Attempt:
+    attempt = get_object_or_404(Attempt.objects.select_related("quiz", "user"), pk=pk)
+    if attempt.user_id != request.user.pk:
+        # Another person's attempt does not exist for this user.
+        raise NotFound()
+    return attempt
+
+
+class QuizViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published quizzes with the signed-in user's standing. No question content, no answers."""
+
+    serializer_class = QuizSerializer
+
+    def get_queryset(self):
+        return selectors.published_quizzes().prefetch_related("slots")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["outcomes"] = self._outcomes
+        return context
+
+    def list(self, request, *args, **kwargs):
+        """Published quizzes with the signed-in user's standing. No question content, no answers."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self._outcomes = selectors.outcomes(user=request.user, quiz_ids=[q.pk for q in page])
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        quiz = self.get_object()
+        self._outcomes = {quiz.pk: selectors.outcome(user=request.user, quiz=quiz)}
+        return Response(self.get_serializer(quiz).data)
+
+    @extend_schema(request=None, responses={201: AttemptSerializer, 200: AttemptSerializer, 409: ERROR}, summary="Start (or resume) an attempt")
+    @action(detail=True, methods=["post"])
+    def attempts(self, request, pk=None):
+        """Start an attempt (201) or get the open one back (200): its questions in this attempt's order,
+        never the answers. 409 when the quiz is closed or no attempts are left."""
+        quiz = self.get_object()
+        before = selectors.outcome(user=request.user, quiz=quiz).open_attempt
+        try:
+            attempt = services.start_attempt(quiz=quiz, user=request.user)
+        except services.QuizError as error:
+            return _error(error)
+        resumed = before is not None and before.pk == attempt.pk
+        return Response(_attempt_payload(attempt), status=status.HTTP_200_OK if resumed else status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses=ResultRowSerializer(many=True),
+        parameters=[OpenApiParameter("team", str, description="County team code, e.g. hanshou")],
+        summary="Results per trainee (trainers, team leads, bureau admins; only the teams they may see)",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def results(self, request, pk=None):
+        """Each trainee of the teams the caller may see who attempted the quiz, with grade and attempts;
+        `?team=<code>` narrows to one team."""
+        if not permissions.can_see_quiz_results(request.user):
+            raise PermissionDenied()
+        quiz = get_object_or_404(Quiz, pk=pk)
+        team = None
+        if request.query_params.get("team"):
+            team = permissions.visible_teams(request.user).filter(code=request.query_params["team"]).first()
+            if team is None:
+                raise NotFound()
+        rows = selectors.quiz_results(quiz=quiz, viewer=request.user, team=team)
+        return Response(ResultRowSerializer(rows, many=True).data)
+
+    @extend_schema(responses=StatisticsSerializer, summary="Item analysis (trainers and bureau admins)")
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def statistics(self, request, pk=None):
+        """Item analysis: facility index, standard deviation and discrimination index per question."""
+        if not permissions.can_manage_quizzes(request.user):
+            raise PermissionDenied()
+        quiz = get_object_or_404(Quiz, pk=pk)
+        return Response(StatisticsSerializer(statistics.quiz_statistics(quiz=quiz)).data)
+
+
+class AttemptView(APIView):
+    """One of the user's own attempts with its questions in the attempt's order (no answers revealed)."""
+
+    @extend_schema(responses={200: AttemptSerializer, 404: ERROR})
+    def get(self, request, pk: int):
+        attempt = services.close_if_overdue(attempt=_own_attempt(request, pk))
+        return Response(_attempt_payload(attempt))
+
+
+class AttemptAnswersView(APIView):
+    """Autosave: store answers in an unfinished attempt. 409 once it is submitted or its time is up."""
+
+    @extend_schema(request=AnswersInputSerializer, responses={200: SavedSerializer, 400: ERROR, 409: ERROR})
+    def put(self, request, pk: int):
+        attempt = _own_attempt(request, pk)
+        data = AnswersInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        now = timezone.now()
+        try:
+            attempt = services.save_answers(attempt=attempt, answers=data.validated_data["answers"], now=now)
+        except services.InvalidAnswer as error:
+            return _error(error, status.HTTP_400_BAD_REQUEST)
+        except services.QuizError as error:
+            return _error(error)
+        left = None if attempt.deadline is None else max(0, int((attempt.deadline - now).total_seconds()))
+        return Response(SavedSerializer({"status": attempt.status, "saved_at": now, "seconds_left": left}).data)
+
+    patch = put
+
+
+class AttemptSubmitView(APIView):
+    """Submit (with optional last answers) and get the result. A second submit gets 409."""
+
+    @extend_schema(request=SubmitInputSerializer, responses={200: ResultSerializer, 400: ERROR, 409: ERROR})
+    def post(self, request, pk: int):
+        attempt = _own_attempt(request, pk)
+        data = SubmitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            attempt = services.submit_attempt(attempt=attempt, user=request.user, answers=data.validated_data.get("answers"))
+        except services.InvalidAnswer as error:
+            return _error(error, status.HTTP_400_BAD_REQUEST)
+        except services.QuizError as error:
+            return _error(error)
+        return Response(_result_payload(attempt, request.user))
+
+
+def _result_payload(attempt: Attempt, viewer) -> dict:
+    reveal = selectors.answers_visible(attempt=attempt, viewer=viewer)
+    return ResultSerializer(
+        attempt,
+        context={
+            "reveal": reveal,
+            "questions": selectors.attempt_questions(attempt=attempt, reveal=reveal),
+            "outcome": selectors.outcome(user=attempt.user, quiz=attempt.quiz),
+        },
+    ).data
+
+
+class AttemptResultView(APIView):
+    """The result of a submitted attempt: the trainee's own, or a trainee's the viewer may see."""
+
+    @extend_schema(responses={200: ResultSerializer, 404: ERROR, 409: ERROR})
+    def get(self, request, pk: int):
+        attempt = get_object_or_404(Attempt.objects.select_related("quiz", "user"), pk=pk)
+        if not permissions.can_view_person(request.user, attempt.user):
+            raise NotFound()
+        attempt = services.close_if_overdue(attempt=attempt)
+        if not attempt.is_finished:
+            return Response({"detail": _("This attempt has not been submitted yet."), "code": "in_progress"}, status=status.HTTP_409_CONFLICT)
+        return Response(_result_payload(attempt, request.user))

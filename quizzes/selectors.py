@@ -1,0 +1,242 @@
+"""Reads of the quiz engine for pages, the API, the lesson block and course completion.
+
+Every function runs a constant number of queries however many questions, attempts or quizzes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from lms.models import CountyTeam, Membership, Role, User
+
+from .models import Attempt, AttemptStatus, Choice, GradingMethod, Question, Quiz, Response, ReviewPolicy
+
+
+def published_quizzes() -> QuerySet[Quiz]:
+    return Quiz.objects.filter(is_published=True).order_by("title", "pk")
+
+
+def final_percent(attempts: list[Attempt], method: str) -> Decimal | None:
+    """The quiz grade from the submitted attempts (oldest first) by the quiz's grading method."""
+    graded = [a for a in attempts if a.status == AttemptStatus.SUBMITTED and a.percent is not None]
+    if not graded:
+        return None
+    if method == GradingMethod.FIRST:
+        return graded[0].percent
+    if method == GradingMethod.LAST:
+        return graded[-1].percent
+    if method == GradingMethod.AVERAGE:
+        return (sum(a.percent for a in graded) / len(graded)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return max(a.percent for a in graded)
+
+
+@dataclass
+class QuizOutcome:
+    """Where a trainee stands with one quiz."""
+
+    quiz: Quiz
+    attempts: list[Attempt] = field(default_factory=list)
+
+    @property
+    def grade(self) -> Decimal | None:
+        return final_percent(self.attempts, self.quiz.grading_method)
+
+    @property
+    def passed(self) -> bool:
+        grade = self.grade
+        return grade is not None and grade >= self.quiz.pass_mark
+
+    @property
+    def used(self) -> int:
+        return len(self.attempts)
+
+    @property
+    def attempts_left(self) -> int | None:
+        """None when unlimited."""
+        if not self.quiz.max_attempts:
+            return None
+        return max(0, self.quiz.max_attempts - self.used)
+
+    @property
+    def open_attempt(self) -> Attempt | None:
+        return next((a for a in self.attempts if a.status == AttemptStatus.IN_PROGRESS), None)
+
+    @property
+    def submitted(self) -> list[Attempt]:
+        return [a for a in self.attempts if a.status == AttemptStatus.SUBMITTED]
+
+
+def outcomes(*, user: User, quiz_ids) -> dict[int, QuizOutcome]:
+    """{quiz id: QuizOutcome} for many quizzes, in two queries."""
+    quiz_ids = set(quiz_ids)
+    if not quiz_ids:
+        return {}
+    result = {quiz.pk: QuizOutcome(quiz=quiz) for quiz in Quiz.objects.filter(pk__in=quiz_ids)}
+    if user.is_authenticated and result:
+        for attempt in Attempt.objects.filter(user=user, quiz_id__in=result).order_by("number").defer("layout"):
+            result[attempt.quiz_id].attempts.append(attempt)
+    return result
+
+
+def outcome(*, user: User, quiz: Quiz) -> QuizOutcome:
+    result = QuizOutcome(quiz=quiz)
+    if user.is_authenticated:
+        result.attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("number").defer("layout"))
+    return result
+
+
+def question_count(quiz: Quiz) -> int:
+    return sum(1 if slot.question_id else slot.draw_count for slot in quiz.slots.all())
+
+
+def answers_visible(*, attempt: Attempt, viewer: User, now: datetime | None = None) -> bool:
+    """May `viewer` see the right answers and feedback of `attempt`? Staff allowed to see the trainee
+    always may (after submission); the trainee only as the quiz's review policy says."""
+    from lms import permissions
+
+    if not attempt.is_finished:
+        return False
+    if viewer.pk != attempt.user_id:
+        return permissions.can_view_person(viewer, attempt.user)
+    policy = attempt.quiz.review_policy
+    if policy == ReviewPolicy.IMMEDIATELY:
+        return True
+    if policy == ReviewPolicy.AFTER_CLOSE:
+        now = now or timezone.now()
+        return attempt.quiz.closes_at is not None and now >= attempt.quiz.closes_at
+    return False
+
+
+@dataclass
+class OptionView:
+    pk: int
+    text: str
+    weight: Decimal | None = None  # only filled when answers may be shown
+    feedback: str = ""
+    chosen: bool = False
+    correct_position: int | None = None
+
+
+@dataclass
+class QuestionView:
+    """One question of an attempt as the page or the API shows it."""
+
+    number: int
+    question: Question
+    qtype: str
+    points: Decimal
+    options: list[OptionView]
+    answer: dict
+    fraction: Decimal | None = None
+    score: Decimal | None = None
+    reveal: bool = False
+    accepted_answers: list[str] = field(default_factory=list)
+    feedback: list[str] = field(default_factory=list)
+
+    @property
+    def answered(self) -> bool:
+        from .grading import is_answered
+
+        return is_answered(self.qtype, self.answer)
+
+    @property
+    def state(self) -> str:
+        if self.fraction is None:
+            return ""
+        if self.fraction >= 1:
+            return "correct"
+        return "partial" if self.fraction > 0 else "wrong"
+
+
+def attempt_questions(*, attempt: Attempt, reveal: bool, show_marks: bool = True) -> list[QuestionView]:
+    """The attempt's questions in its frozen order, with the trainee's answers. Right answers, weights
+    and feedback are only read into the result when `reveal` is true. Three queries."""
+    ids = attempt.question_ids()
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=ids)}
+    choices = {c.pk: c for c in Choice.objects.filter(question_id__in=ids)}
+    responses = {r.question_id: r for r in Response.objects.filter(attempt=attempt)}
+    views = []
+    for number, item in enumerate(attempt.layout, start=1):
+        question = questions.get(item["q"])
+        if question is None:
+            continue
+        response = responses.get(question.pk)
+        answer = response.answer if response else {}
+        order = answer.get("order") if question.qtype == "ordering" and answer.get("order") else item["choices"]
+        chosen = set(answer.get("choices") or [])
+        right_order = sorted((c for c in choices.values() if c.question_id == question.pk), key=lambda c: (c.sort_order or 0, c.pk))
+        positions = {c.pk: i for i, c in enumerate(right_order, start=1)}
+        options = []
+        for cid in order:
+            choice = choices.get(cid)
+            if choice is None:
+                continue
+            option = OptionView(pk=choice.pk, text=choice.text, chosen=cid in chosen)
+            if reveal:
+                option.weight = choice.fraction
+                option.feedback = choice.feedback if (cid in chosen) else ""
+                option.correct_position = positions.get(cid)
+            options.append(option)
+        view = QuestionView(
+            number=number, question=question, qtype=question.qtype, points=Decimal(item["points"]), options=options, answer=answer, reveal=reveal
+        )
+        if show_marks and attempt.is_finished and response is not None:
+            view.fraction, view.score = response.fraction, response.score
+        if reveal:
+            if question.qtype == "short":
+                from .grading import matches
+
+                view.accepted_answers = [c.text for c in right_order if c.fraction > 0]
+                given = answer.get("text") or ""
+                view.feedback = [c.feedback for c in right_order if c.feedback and given and matches(c.text, given)][:1]
+            else:
+                view.feedback = [o.feedback for o in options if o.feedback]
+        views.append(view)
+    return views
+
+
+def visible_trainees(viewer: User) -> QuerySet[User]:
+    """Trainees whose attempts `viewer` may see: members of the teams they can see."""
+    from lms import permissions
+
+    teams = permissions.visible_teams(viewer)
+    return User.objects.filter(memberships__role=Role.TRAINEE, memberships__team__in=teams)
+
+
+@dataclass
+class ResultRow:
+    user: User
+    team: CountyTeam | None
+    attempts: list[Attempt]
+    grade: Decimal | None
+    passed: bool
+
+
+def quiz_results(*, quiz: Quiz, viewer: User, team: CountyTeam | None = None) -> list[ResultRow]:
+    """Each visible trainee who attempted `quiz`: their attempts and quiz grade. Two queries."""
+    trainees = visible_trainees(viewer)
+    attempts = Attempt.objects.filter(quiz=quiz, user__in=trainees).defer("layout").select_related("user").order_by("user_id", "number")
+    if team is not None:
+        attempts = attempts.filter(user__memberships__team=team, user__memberships__role=Role.TRAINEE)
+    by_user: dict[int, list[Attempt]] = {}
+    users: dict[int, User] = {}
+    for attempt in attempts:
+        by_user.setdefault(attempt.user_id, []).append(attempt)
+        users[attempt.user_id] = attempt.user
+    teams = {
+        m.user_id: m.team
+        for m in Membership.objects.filter(user_id__in=users, role=Role.TRAINEE).select_related("team")
+    }
+    rows = []
+    for user_id, user_attempts in by_user.items():
+        grade = final_percent(user_attempts, quiz.grading_method)
+        rows.append(ResultRow(user=users[user_id], team=teams.get(user_id), attempts=user_attempts, grade=grade,
+                              passed=grade is not None and grade >= quiz.pass_mark))
+    rows.sort(key=lambda r: ((r.team.sort_order, r.team.code) if r.team else (10**6, ""), r.user.username))
+    return rows
+

@@ -1,0 +1,161 @@
+"""Admin for the question bank and quizzes: snippets, and the import / export views."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from lms import permissions
+
+from .forms import ImportForm, QuestionForm
+from .importing import ImportFileError, export_gift, import_questions, parse_file
+from .models import Question, QuestionCategory, QuestionType, Quiz
+
+SESSION_KEY = "quizzes_import"
+
+
+class QuestionCategoryViewSet(SnippetViewSet):
+    model = QuestionCategory
+    icon = "folder-open-inverse"
+    menu_label = gettext_lazy("Question categories")
+    list_display = ["path", "description"]
+    search_fields = ["name", "path"]
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = gettext_lazy("Questions")
+    list_display = ["name", "qtype", "category", "points", BooleanColumn("is_active"), "updated_at"]
+    list_filter = ["qtype", "category", "is_active"]
+    search_fields = ["name", "stem"]
+    edit_handler = ObjectList(Question.panels, base_form_class=QuestionForm)
+
+
+class QuizLinksColumn(Column):
+    """Links from the admin list to the quiz's pages on the site: overview, results, item analysis."""
+
+    def get_value(self, instance):
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("quizzes:detail", args=[instance.pk]), _("View"),
+            reverse("quizzes:results", args=[instance.pk]), _("Results"),
+            reverse("quizzes:analysis", args=[instance.pk]), _("Item analysis"),
+        )
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "form"
+    menu_label = gettext_lazy("Quizzes")
+    list_display = [
+        "title", "pass_mark", "time_limit_minutes", "max_attempts", BooleanColumn("is_published"), QuizLinksColumn("links", label=gettext_lazy("On the site")),
+    ]
+    list_filter = ["is_published"]
+    search_fields = ["title"]
+
+
+class QuizBankGroup(SnippetViewSetGroup):
+    items = (QuizViewSet, QuestionViewSet, QuestionCategoryViewSet)
+    menu_icon = "form"
+    menu_label = gettext_lazy("Quizzes & questions")
+    menu_name = "quizzes"
+    menu_order = 250
+
+
+register_snippet(QuizBankGroup)
+
+
+def _require_manager(request):
+    if not permissions.can_manage_quizzes(request.user):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+
+
+def import_view(request):
+    """Upload → preview (what would be imported, skipped, rejected) → confirm. Nothing is stored before confirming."""
+    _require_manager(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "preview": None}
+    if request.method == "POST" and request.POST.get("confirm"):
+        pending = request.session.get(SESSION_KEY)
+        if not pending:
+            form.add_error(None, _("The upload has expired; choose the file again."))
+        else:
+            try:
+                report = import_questions(
+                    data=pending["data"].encode("utf-8"), fmt=pending["fmt"], category_path=pending["category"], actor=request.user
+                )
+            except ImportFileError as error:
+                form.add_error(None, error.message)
+            else:
+                del request.session[SESSION_KEY]
+                context.update({"report": report, "form": ImportForm()})
+                return TemplateResponse(request, "quizzes/admin/import.html", context)
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        try:
+            preview = parse_file(data=data, fmt=form.cleaned_data["fmt"])
+        except ImportFileError as error:
+            form.add_error("file", error.message)
+        else:
+            for question in preview.questions:
+                question.type_label = QuestionType(question.qtype).label
+            request.session[SESSION_KEY] = {
+                "data": data.decode("utf-8-sig"), "fmt": form.cleaned_data["fmt"], "category": form.cleaned_data["category"],
+            }
+            context.update({"preview": preview, "pending": request.session[SESSION_KEY]})
+    return TemplateResponse(request, "quizzes/admin/import.html", context)
+
+
+def export_view(request, category_id: int):
+    _require_manager(request)
+    category = get_object_or_404(QuestionCategory, pk=category_id)
+    result = export_gift(category=category)
+    response = HttpResponse(result.text, content_type="text/plain; charset=utf-8")
+    filename = slugify(category.path, allow_unicode=False) or f"category-{category.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.gift.txt"'
+    response["X-Skipped-Questions"] = str(len(result.skipped))
+    return response
+
+
+def export_index(request):
+    _require_manager(request)
+    return TemplateResponse(request, "quizzes/admin/export.html", {"categories": QuestionCategory.objects.all()})
+
+
+@hooks.register("register_admin_urls")
+def register_urls():
+    return [
+        path("quizzes/import/", import_view, name="quizzes_import"),
+        path("quizzes/export/", export_index, name="quizzes_export"),
+        path("quizzes/export/<int:category_id>/", export_view, name="quizzes_export_category"),
+    ]
+
+
+class ManagerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_manage_quizzes(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def import_menu_item():
+    return ManagerMenuItem(gettext_lazy("Import questions"), reverse("quizzes_import"), icon_name="upload", order=251)
+
+
+@hooks.register("register_admin_menu_item")
+def export_menu_item():
+    return ManagerMenuItem(gettext_lazy("Export questions (GIFT)"), reverse("quizzes_export"), icon_name="download", order=252)
+
+
