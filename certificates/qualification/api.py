@@ -39,6 +39,9 @@ class FiguresSerializer(serializers.Serializer):
     courses_completed = serializers.IntegerField()
     course_completion_percent = serializers.FloatField()
     last_activity = serializers.DateTimeField(allow_null=True)
+    average_score = serializers.FloatField(
+        allow_null=True, help_text="Mean percent of the members' submitted attempts at the programme's quizzes."
+    )
 
 
 class ProgrammeSerializer(serializers.Serializer):
@@ -71,6 +74,18 @@ class CourseStatusSerializer(serializers.Serializer):
     completed_at = serializers.DateTimeField(allow_null=True)
 
 
+class QuizStatusSerializer(serializers.Serializer):
+    quiz_id = serializers.IntegerField(source="quiz.pk")
+    quiz = serializers.CharField(source="quiz.title")
+    state = serializers.ChoiceField(choices=["passed", "failed", "in_progress", "not_started"])
+    grade = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True, coerce_to_string=False)
+    attempts = serializers.SerializerMethodField()
+    passed_first_time = serializers.BooleanField()
+
+    def get_attempts(self, status) -> int:
+        return len(status.attempts)
+
+
 class MemberSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="person.pk")
     name = serializers.CharField(source="person.__str__")
@@ -82,6 +97,8 @@ class MemberSerializer(serializers.Serializer):
     stuck_at_course_id = serializers.IntegerField(source="stuck_at.course.pk", default=None, allow_null=True)
     last_activity = serializers.DateTimeField(allow_null=True)
     courses = CourseStatusSerializer(many=True)
+    quizzes = QuizStatusSerializer(many=True)
+    average_score = serializers.FloatField(allow_null=True)
 
 
 class TeamQualificationSerializer(serializers.Serializer):

@@ -38,16 +38,16 @@ def overview_sheets(overview: Overview) -> list[Sheet]:
         headers=[
             _("Rank"), _("County team"), _("Code"), _("Members"), _("Certified"), _("% qualified"),
             _("Expiring within 60 days"), _("Expired"), _("All courses completed"), _("Course completion %"),
-            _("Last activity"),
+            _("Average quiz score"), _("Last activity"),
         ],
         rows=[
             [
                 r.rank, r.team.name, r.team.code, r.members, r.certified, r.percent_qualified, r.expiring, r.expired,
-                r.trained, r.course_completion_percent, _when(r.last_activity),
+                r.trained, r.course_completion_percent, r.average_score, _when(r.last_activity),
             ]
             for r in overview.rows
         ],
-        widths=[8, 16, 14, 10, 10, 12, 16, 10, 16, 14, 18],
+        widths=[8, 16, 14, 10, 10, 12, 16, 10, 16, 14, 14, 18],
     )
     ranking = Sheet(
         title=_("Ranking"),
@@ -81,29 +81,43 @@ def _course_state(status) -> str:
     return _("%(done)s/%(total)s lessons") % {"done": status.lessons_done, "total": status.lessons_total}
 
 
+def _quiz_state(status) -> str:
+    grade = status.grade
+    if status.state == "passed":
+        return _("passed (%(grade)s%%)") % {"grade": f"{grade:.0f}"}
+    if status.state == "failed":
+        return _("not passed (%(grade)s%%)") % {"grade": f"{grade:.0f}"}
+    if status.state == "in_progress":
+        return _("in progress")
+    return _("not started")
+
+
 def team_sheets(detail: TeamDetail) -> list[Sheet]:
     members = Sheet(
         title=_("Team members"),
         headers=[
             _("Name"), _("Username"), _("Post"), _("Certificate"), _("Serial number"), _("Expires"),
-            _("Required courses completed"), _("Stuck at"), _("Last activity"),
+            _("Required courses completed"), _("Average quiz score"), _("Stuck at"), _("Last activity"),
         ],
         rows=[
             [
                 str(m.person), m.person.username, m.title, _certificate_state(m.certificate_state),
                 m.certificate.serial if m.certificate else "", _date(m.certificate.expires_at) if m.certificate else "",
-                f"{m.courses_completed}/{len(detail.courses)}", m.stuck_at.course.title if m.stuck_at else "",
+                f"{m.courses_completed}/{len(detail.courses)}", m.average_score, m.stuck_at.course.title if m.stuck_at else "",
                 _when(m.last_activity),
             ]
             for m in detail.members
         ],
-        widths=[12, 16, 14, 12, 20, 12, 14, 24, 18],
+        widths=[12, 16, 14, 12, 20, 12, 14, 14, 24, 18],
     )
     courses = Sheet(
         title=_("Course progress"),
-        headers=[_("Name")] + [c.title for c in detail.courses],
-        rows=[[str(m.person)] + [_course_state(s) for s in m.courses] for m in detail.members],
-        widths=[12] + [max(14, min(30, len(c.title) * 2 + 2)) for c in detail.courses],
+        headers=[_("Name")] + [c.title for c in detail.courses] + [_("Quiz: %(title)s") % {"title": q.title} for q in detail.quizzes],
+        rows=[
+            [str(m.person)] + [_course_state(s) for s in m.courses] + [_quiz_state(q) for q in m.quizzes]
+            for m in detail.members
+        ],
+        widths=[12] + [max(14, min(30, len(c.title) * 2 + 2)) for c in detail.courses] + [16 for _q in detail.quizzes],
     )
     return [members, courses]
 

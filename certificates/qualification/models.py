@@ -31,6 +31,9 @@ class CommendationRule(models.Model):
         _("advanced individual: certified within the year"), default=True,
         help_text=_("Only people whose certificate was issued in this year."),
     )
+    person_first_attempt_only = models.BooleanField(
+        _("advanced individual: every quiz passed at the first attempt"), default=True,
+    )
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:

@@ -9,6 +9,7 @@ import random
 import time
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,11 +23,13 @@ BATCH = 2000
 UNUSABLE_PASSWORD = "!scale-data-no-login"
 
 
+QUIZZES_PER_COURSE = 2
+
+
 def _scale_programme() -> Programme:
-    programme = Programme.objects.filter(is_active=True).order_by("name").first()
-    if programme is not None and programme.required_courses.exists():
-        return programme
+    """Its own programme, courses, lessons and quizzes, so measuring never touches real or demo content."""
     from courses.setup import ensure_academy_site
+    from quizzes.models import Quiz
 
     _, catalogue = ensure_academy_site()
     courses = []
@@ -36,6 +39,11 @@ def _scale_programme() -> Programme:
             course = catalogue.add_child(instance=CoursePage(title=f"规模测试课程{n + 1}", slug=f"scale-course-{n}", summary="规模测试"))
             for k in range(3):
                 course.add_child(instance=LessonPage(title=f"第{k + 1}课", slug=f"lesson-{k}"))
+            for k in range(QUIZZES_PER_COURSE):
+                quiz = Quiz.objects.create(title=f"规模测试测验{n + 1}-{k + 1}", pass_mark=60)
+                course.add_child(
+                    instance=LessonPage(title=f"测验{k + 1}", slug=f"quiz-{k}", body=[("quiz", {"quiz": quiz, "intro": ""})])
+                )
         courses.append(course)
     programme, _ = Programme.objects.get_or_create(slug="scale", defaults={"name": "规模测试资格", "validity_months": 24})
     programme.required_courses.set(courses)
@@ -115,8 +123,37 @@ def generate(
         step("enrolments", lambda: len(Enrollment.objects.bulk_create(enrollments, batch_size=BATCH)))
         step("lesson progress", lambda: len(LessonProgress.objects.bulk_create(progress, batch_size=BATCH)))
         step("certificates", lambda: len(Certificate.objects.bulk_create(certificates, batch_size=BATCH)))
-        figures["attempts"] = 0
-        if attempts:
-            log("  quiz attempts: not generated — the quiz engine has no Attempt model yet")
+        step("quiz attempts", lambda: _attempts(programme, user_ids, attempts, rng, now))
     log(f"Done in {time.monotonic() - started:.1f} s (programme “{programme.name}”, run prefix s{run}).")
     return {"programme": programme, "run": run, **figures}
+
+
+def _attempts(programme: Programme, user_ids: list[int], total: int, rng: random.Random, now) -> int:
+    """`total` submitted attempts spread over the trainees and the programme's quizzes, numbered per person and quiz."""
+    from quizzes.models import Attempt, AttemptStatus
+
+    from .selectors import programme_parts
+
+    quiz_ids = programme_parts(programme).quiz_ids
+    if not total or not quiz_ids or not user_ids:
+        return 0
+    rows = []
+    numbers: dict[tuple[int, int], int] = {}
+    for n in range(total):
+        user_id = user_ids[n % len(user_ids)]
+        quiz_id = quiz_ids[(n // len(user_ids)) % len(quiz_ids)]
+        number = numbers[(user_id, quiz_id)] = numbers.get((user_id, quiz_id), 0) + 1
+        percent = Decimal(rng.randint(20, 100))
+        submitted = now - datetime.timedelta(days=rng.randint(0, 365), minutes=rng.randint(0, 1440))
+        rows.append(
+            Attempt(
+                quiz_id=quiz_id, user_id=user_id, number=number, status=AttemptStatus.SUBMITTED, seed=rng.getrandbits(32),
+                layout=[], started_at=submitted - datetime.timedelta(minutes=20), submitted_at=submitted, graded_at=submitted,
+                score=percent / 10, max_score=Decimal(10), percent=percent, passed=percent >= 60,
+            )
+        )
+        if len(rows) >= BATCH * 5:
+            Attempt.objects.bulk_create(rows, batch_size=BATCH)
+            rows = []
+    Attempt.objects.bulk_create(rows, batch_size=BATCH)
+    return total

@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    Avg,
     Count,
     DateTimeField,
     DecimalField,
@@ -30,6 +31,9 @@ from django.utils import timezone
 from courses.completion import lessons_by_course
 from courses.models import CoursePage, Enrollment, LessonProgress
 from lms.models import CountyTeam, Membership, Role, User
+from quizzes.blocks import quiz_ids_in
+from quizzes.models import Attempt, AttemptStatus, Quiz
+from quizzes.selectors import final_percent
 
 from ..models import Certificate, CertificateStatus, Programme
 
@@ -47,6 +51,7 @@ SORTABLE = {
     "expired": "expired",
     "trained": "trained",
     "activity": "last_activity",
+    "score": "average_score",
 }
 
 
@@ -60,6 +65,28 @@ def default_programme() -> Programme | None:
 
 def required_course_ids(programme: Programme) -> list[int]:
     return list(programme.required_courses.order_by("path").values_list("pk", flat=True))
+
+
+@dataclass
+class ProgrammeParts:
+    """What a programme asks for: its required courses, their lessons, and the quizzes in those lessons."""
+
+    courses: list[CoursePage]
+    lessons: dict
+    quiz_ids: list[int]
+
+
+def programme_parts(programme: Programme) -> ProgrammeParts:
+    """Two queries: the courses, and their lessons (quiz ids are read from the lessons' raw StreamField data)."""
+    courses = list(CoursePage.objects.filter(pk__in=programme.required_courses.values("pk")).order_by("path"))
+    by_course = lessons_by_course(courses)
+    quiz_ids: list[int] = []
+    for lessons in by_course.values():
+        for lesson in lessons:
+            for quiz_id in quiz_ids_in(lesson.body.raw_data):
+                if quiz_id not in quiz_ids:
+                    quiz_ids.append(quiz_id)
+    return ProgrammeParts(courses=courses, lessons=by_course, quiz_ids=quiz_ids)
 
 
 def _per_team(aggregate, *conditions: Q, output_field=None, default=0, **lookups):
@@ -86,15 +113,19 @@ def _members() -> QuerySet[Membership]:
     return Membership.objects.filter(role=Role.TRAINEE, user__is_active=True)
 
 
-def team_overview(*, programme: Programme, teams: QuerySet[CountyTeam], now: datetime.datetime | None = None) -> QuerySet[CountyTeam]:
+def team_overview(
+    *, programme: Programme, teams: QuerySet[CountyTeam], now: datetime.datetime | None = None, parts: ProgrammeParts | None = None
+) -> QuerySet[CountyTeam]:
     """`teams` annotated with the qualification figures against `programme`, in one query.
 
     members, certified (valid and not expired), percent_qualified, expiring (within 60 days), expired,
-    trained (every required course completed), courses_completed, last_activity. Certificates count
-    for the holder's current team, not the team at issue.
+    trained (every required course completed), courses_completed, last_activity, average_score (the mean
+    percent of the members' submitted attempts at the programme's quizzes; None without any). Certificates
+    count for the holder's current team, not the team at issue.
     """
     now = now or timezone.now()
-    course_ids = required_course_ids(programme)
+    parts = parts or programme_parts(programme)
+    course_ids = [course.pk for course in parts.courses]
     live = {
         "user__certificates__programme": programme,
         "user__certificates__status": CertificateStatus.VALID,
@@ -119,6 +150,14 @@ def team_overview(*, programme: Programme, teams: QuerySet[CountyTeam], now: dat
         trained=_per_team(Count("pk"), *trained_conditions) if course_ids else Value(0),
         courses_completed=_per_team(Count("user__enrollments"), **completed),
         last_activity=_per_team(Max("user__enrollments__last_activity_at"), output_field=DateTimeField(), default=None),
+        average_score=_per_team(
+            Avg("user__quiz_attempts__percent"),
+            user__quiz_attempts__quiz_id__in=parts.quiz_ids,
+            user__quiz_attempts__status=AttemptStatus.SUBMITTED,
+            user__quiz_attempts__percent__isnull=False,
+            output_field=DecimalField(max_digits=6, decimal_places=2),
+            default=None,
+        ),
     )
     return queryset.annotate(
         percent_qualified=Coalesce(
@@ -148,6 +187,7 @@ class TeamRow:
     courses_completed: int
     required_courses: int
     last_activity: datetime.datetime | None
+    average_score: float | None = None
     rank: int = 0
 
     @property
@@ -166,8 +206,10 @@ class TeamRow:
 
 
 def _ranking_key(row: TeamRow):
-    # The province ranks by share qualified, then by how many are qualified, then by course completion.
-    return (-row.percent_qualified, -row.certified, -row.course_completion_percent)
+    # The province ranks by share qualified, then by how many are qualified, then by average quiz score,
+    # then by course completion.
+    score = row.average_score if row.average_score is not None else -1.0
+    return (-row.percent_qualified, -row.certified, -score, -row.course_completion_percent)
 
 
 def rank_rows(rows: list[TeamRow]) -> None:
@@ -186,6 +228,7 @@ class Overview:
     programme: Programme
     rows: list[TeamRow]
     trend: list[tuple[datetime.date, int]] = field(default_factory=list)
+    quiz_count: int = 0
 
     @property
     def totals(self) -> dict:
@@ -211,8 +254,9 @@ def qualification_overview(
 ) -> Overview:
     """The overview page, its export and its API: the annotated teams, ranked, plus the monthly trend."""
     now = now or timezone.now()
-    required = len(required_course_ids(programme))
-    annotated = team_overview(programme=programme, teams=teams, now=now)
+    parts = programme_parts(programme)
+    required = len(parts.courses)
+    annotated = team_overview(programme=programme, teams=teams, now=now, parts=parts)
     rows = [
         TeamRow(
             team=t,
@@ -225,12 +269,14 @@ def qualification_overview(
             courses_completed=t.courses_completed,
             required_courses=required,
             last_activity=t.last_activity,
+            average_score=float(t.average_score) if t.average_score is not None else None,
         )
         for t in annotated
     ]
     rank_rows(rows)
     rows = sort_rows(rows, sort=sort, descending=descending)
-    return Overview(programme=programme, rows=rows, trend=monthly_issued(programme=programme, teams=teams, now=now, months=months))
+    trend = monthly_issued(programme=programme, teams=teams, now=now, months=months)
+    return Overview(programme=programme, rows=rows, trend=trend, quiz_count=len(parts.quiz_ids))
 
 
 def sort_rows(rows: list[TeamRow], *, sort: str, descending: bool) -> list[TeamRow]:
@@ -313,6 +359,30 @@ class CourseStatus:
 
 
 @dataclass
+class QuizStatus:
+    """Where one person stands with one of the programme's quizzes (graded as the quiz says: best, last…)."""
+
+    quiz: Quiz
+    attempts: list = field(default_factory=list)
+
+    @property
+    def grade(self):
+        return final_percent(self.attempts, self.quiz.grading_method)
+
+    @property
+    def state(self) -> str:
+        grade = self.grade
+        if grade is None:
+            return "in_progress" if self.attempts else "not_started"
+        return "passed" if grade >= self.quiz.pass_mark else "failed"
+
+    @property
+    def passed_first_time(self) -> bool:
+        first = next((a for a in self.attempts if a.number == 1), None)
+        return bool(first and first.passed)
+
+
+@dataclass
 class MemberStatus:
     """A team member's qualification: each required course, their certificate, and where they are stuck."""
 
@@ -321,6 +391,12 @@ class MemberStatus:
     courses: list[CourseStatus]
     certificate: Certificate | None
     now: datetime.datetime
+    quizzes: list[QuizStatus] = field(default_factory=list)
+
+    @property
+    def average_score(self) -> float | None:
+        grades = [q.grade for q in self.quizzes if q.grade is not None]
+        return round(float(sum(grades) / len(grades)), 1) if grades else None
 
     @property
     def certificate_state(self) -> str:
@@ -370,6 +446,7 @@ class TeamDetail:
     programme: Programme
     courses: list[CoursePage]
     members: list[MemberStatus]
+    quizzes: list[Quiz] = field(default_factory=list)
 
     @property
     def stuck(self) -> list[MemberStatus]:
@@ -377,9 +454,11 @@ class TeamDetail:
 
 
 def team_detail(*, team: CountyTeam, programme: Programme, now=None) -> TeamDetail:
-    """Every active trainee of `team` with their status per required course and their certificate.
+    """Every active trainee of `team` with their status per required course, per quiz of those courses,
+    and their certificate.
 
-    A constant number of queries: members, courses, lessons, enrolments, lesson progress, certificates.
+    A constant number of queries: members, courses, lessons, enrolments, lesson progress, quizzes,
+    attempts, certificates.
     """
     now = now or timezone.now()
     memberships = list(
@@ -387,8 +466,16 @@ def team_detail(*, team: CountyTeam, programme: Programme, now=None) -> TeamDeta
     )
     people = [m.user for m in memberships]
     person_ids = [p.pk for p in people]
-    courses = list(CoursePage.objects.filter(pk__in=required_course_ids(programme)).order_by("path"))
-    by_course = lessons_by_course(courses)
+    parts = programme_parts(programme)
+    courses, by_course = parts.courses, parts.lessons
+    quizzes = {q.pk: q for q in Quiz.objects.filter(pk__in=parts.quiz_ids, is_published=True)} if parts.quiz_ids else {}
+    attempts: dict[tuple[int, int], list] = {}
+    if quizzes:
+        for attempt in (
+            Attempt.objects.filter(user_id__in=person_ids, quiz_id__in=list(quizzes)).order_by("number").defer("layout")
+        ):
+            attempts.setdefault((attempt.user_id, attempt.quiz_id), []).append(attempt)
+    ordered_quizzes = [quizzes[pk] for pk in parts.quiz_ids if pk in quizzes]
     required_lessons = {c.pk: [lesson.pk for lesson in lessons if lesson.is_required] for c, lessons in by_course.items()}
     course_of_lesson = {lesson_id: course_id for course_id, ids in required_lessons.items() for lesson_id in ids}
     enrollments = {
@@ -422,9 +509,16 @@ def team_detail(*, team: CountyTeam, programme: Programme, now=None) -> TeamDeta
                 )
             )
         members.append(
-            MemberStatus(person=person, title=membership.title, courses=statuses, certificate=certificates.get(person.pk), now=now)
+            MemberStatus(
+                person=person,
+                title=membership.title,
+                courses=statuses,
+                certificate=certificates.get(person.pk),
+                now=now,
+                quizzes=[QuizStatus(quiz=quiz, attempts=attempts.get((person.pk, quiz.pk), [])) for quiz in ordered_quizzes],
+            )
         )
-    return TeamDetail(team=team, programme=programme, courses=courses, members=members)
+    return TeamDetail(team=team, programme=programme, courses=courses, members=members, quizzes=ordered_quizzes)
 
 
 # ---- yearly commendation candidates (先进单位 / 先进个人) ----
@@ -449,6 +543,7 @@ class PersonCandidate:
     certificate: Certificate
     courses_completed: int
     rank: int = 0
+    average_score: float | None = None
 
 
 @dataclass
@@ -463,9 +558,11 @@ class Commendation:
 def commendation_candidates(*, rule, teams: QuerySet[CountyTeam], now=None) -> Commendation:
     """Candidates under `rule`, figures as of the end of its year (or today for the current year).
 
-    先进单位: teams with at least the minimum members and % qualified, best ranked first, the first N.
+    先进单位: teams with at least the minimum members and % qualified; the N with the best average quiz
+    score (ties, and programmes without quizzes, by ranking).
     先进个人: active trainees holding a live certificate (issued within the year when the rule says so)
-    with every required course completed, earliest qualified first, the first N.
+    with every required course completed and, when the rule says so, every programme quiz passed at the
+    first attempt; the N with the best average quiz score, then the earliest qualified.
     """
     now = now or timezone.now()
     as_of = _as_of(rule.year, now)
@@ -475,7 +572,14 @@ def commendation_candidates(*, rule, teams: QuerySet[CountyTeam], now=None) -> C
         row for row in overview.ranking
         if row.members >= rule.unit_min_members and row.percent_qualified >= float(rule.unit_min_percent)
     ]
-    course_ids = required_course_ids(programme)
+    eligible.sort(key=lambda row: (row.average_score is None, -(row.average_score or 0), row.rank))
+    parts = programme_parts(programme)
+    course_ids = [course.pk for course in parts.courses]
+    graded = Attempt.objects.filter(
+        user_id=OuterRef("holder_id"), quiz_id__in=parts.quiz_ids, status=AttemptStatus.SUBMITTED,
+        percent__isnull=False, submitted_at__lte=as_of,
+    )
+    average = graded.order_by().values("user_id").annotate(a=Avg("percent")).values("a")[:1]
     completed = (
         Enrollment.objects.filter(user_id=OuterRef("holder_id"), course_id__in=course_ids, completed_at__lte=as_of)
         .order_by()
@@ -493,16 +597,27 @@ def commendation_candidates(*, rule, teams: QuerySet[CountyTeam], now=None) -> C
     ).filter(Q(expires_at__isnull=True) | Q(expires_at__gte=as_of))
     if rule.person_certified_in_year:
         certificates = certificates.filter(issued_at__year=rule.year)
+    if rule.person_first_attempt_only:
+        for quiz_id in parts.quiz_ids:
+            certificates = certificates.filter(
+                Exists(Attempt.objects.filter(user_id=OuterRef("holder_id"), quiz_id=quiz_id, number=1, passed=True, submitted_at__lte=as_of))
+            )
     certificates = (
-        certificates.annotate(done=Coalesce(Subquery(completed, output_field=IntegerField()), Value(0)))
+        certificates.annotate(
+            done=Coalesce(Subquery(completed, output_field=IntegerField()), Value(0)),
+            average_score=Subquery(average, output_field=DecimalField(max_digits=6, decimal_places=2)),
+        )
         .filter(done__gte=len(course_ids))
         .annotate(member_team=F("holder__memberships__team"))
         .select_related("holder")
-        .order_by("issued_at", "pk")[: rule.person_top_n]
+        .order_by(F("average_score").desc(nulls_last=True), "issued_at", "pk")[: rule.person_top_n]
     )
     team_by_pk = {t.pk: t for t in teams.filter(pk__in=[c.member_team for c in certificates])}
     people = [
-        PersonCandidate(person=c.holder, team=team_by_pk[c.member_team], certificate=c, courses_completed=c.done, rank=i)
+        PersonCandidate(
+            person=c.holder, team=team_by_pk[c.member_team], certificate=c, courses_completed=c.done, rank=i,
+            average_score=float(c.average_score) if c.average_score is not None else None,
+        )
         for i, c in enumerate(certificates, start=1)
     ]
     return Commendation(rule=rule, as_of=as_of, units=eligible[: rule.unit_top_n], eligible_units=len(eligible), people=people)

@@ -12,7 +12,9 @@ from lms.services import record_audit
 from ..models import Programme
 from .models import CommendationRule
 
-RULE_FIELDS = ("unit_min_percent", "unit_min_members", "unit_top_n", "person_top_n", "person_certified_in_year")
+RULE_FIELDS = (
+    "unit_min_percent", "unit_min_members", "unit_top_n", "person_top_n", "person_certified_in_year", "person_first_attempt_only",
+)
 
 
 def _snapshot(rule: CommendationRule) -> dict:
@@ -30,6 +32,7 @@ def set_commendation_rule(
     unit_top_n: int,
     person_top_n: int,
     person_certified_in_year: bool,
+    person_first_attempt_only: bool = True,
 ) -> CommendationRule:
     """Create or change the rule for `year` and `programme`; the change is audited with before and after."""
     rule = CommendationRule.objects.select_for_update().filter(programme=programme, year=year).first()
@@ -40,6 +43,7 @@ def set_commendation_rule(
     rule.unit_top_n = unit_top_n
     rule.person_top_n = person_top_n
     rule.person_certified_in_year = person_certified_in_year
+    rule.person_first_attempt_only = person_first_attempt_only
     rule.full_clean()
     rule.save()
     after = _snapshot(rule)

@@ -73,13 +73,13 @@ def overview(request):
             "team_chart": charts.team_bars(data.rows),
             "month_chart": charts.month_bars(data.trend),
             "can_commend": permissions.can_see_commendation(request.user),
-            "columns": _columns(),
+            "columns": _columns(with_score=bool(data.quiz_count)),
         },
     )
 
 
-def _columns():
-    return [
+def _columns(*, with_score: bool):
+    columns = [
         ("rank", _("Rank")),
         ("name", _("County team")),
         ("members", _("Members")),
@@ -88,8 +88,11 @@ def _columns():
         ("expiring", _("Expiring ≤60 days")),
         ("expired", _("Expired")),
         ("trained", _("All courses done")),
+        ("score", _("Average quiz score")),
         ("activity", _("Last activity")),
     ]
+    # Without quizzes in the programme's courses there is no score to show, not a column of dashes.
+    return [c for c in columns if with_score or c[0] != "score"]
 
 
 def _query(request, keep=("programme", "sort", "dir")) -> str:
@@ -169,6 +172,9 @@ class CommendationRuleForm(forms.Form):
     unit_top_n = forms.IntegerField(label=gettext_lazy("Advanced units: how many"), min_value=1, max_value=100)
     person_top_n = forms.IntegerField(label=gettext_lazy("Advanced individuals: how many"), min_value=1, max_value=500)
     person_certified_in_year = forms.BooleanField(label=gettext_lazy("Individuals: certified within the year"), required=False)
+    person_first_attempt_only = forms.BooleanField(
+        label=gettext_lazy("Individuals: every quiz passed at the first attempt"), required=False
+    )
 
 
 @login_required

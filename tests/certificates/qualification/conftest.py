@@ -4,7 +4,9 @@ import pytest
 from django.utils import timezone
 
 from courses.models import Enrollment
-from tests.factories import UserFactory
+from quizzes import services as quiz_services
+from tests.factories import LessonFactory, UserFactory
+from tests.quizzes.factories import question, quiz, right_answer, wrong_answer
 
 from .factories import ProgrammeFactory
 
@@ -34,3 +36,19 @@ def make_trainees():
         return [UserFactory(role="trainee", team=team, **kwargs) for _ in range(n)]
 
     return _make
+
+
+@pytest.fixture
+def exam(course):
+    """A two-question quiz (pass mark 60) embedded in a lesson of the programme's course."""
+    items = [question(name="一"), question(name="二")]
+    q = quiz(items, title="结业测验", pass_mark=60)
+    LessonFactory(parent=course, title="测验", body=[("quiz", {"quiz": q, "intro": ""})])
+    return q, items
+
+
+def take(q, items, user, right: int):
+    """Submit an attempt with `right` of the questions answered correctly."""
+    attempt = quiz_services.start_attempt(quiz=q, user=user)
+    answers = {item.pk: (right_answer(item) if n < right else wrong_answer(item)) for n, item in enumerate(items)}
+    return quiz_services.submit_attempt(attempt=attempt, user=user, answers=answers)

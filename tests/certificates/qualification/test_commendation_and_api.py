@@ -131,11 +131,18 @@ def test_no_programme_yet_says_what_to_do(client, bureau_admin, team):
     assert response.status_code == 200 and "还没有资格项目" in response.content.decode()
 
 
-def test_generate_scale_data_adds_what_it_says(programme):
+def test_generate_scale_data_adds_what_it_says(db):
+    from certificates.models import Programme
+    from quizzes.models import Attempt
+
     out = io.StringIO()
-    call_command("generate_scale_data", teams=3, trainees=30, attempts=0, stdout=out)
+    call_command("generate_scale_data", teams=3, trainees=30, attempts=100, stdout=out)
     teams = CountyTeam.objects.filter(region="规模测试")
     assert teams.count() == 3
+    programme = Programme.objects.get(slug="scale")
     overview = selectors.qualification_overview(programme=programme, teams=teams)
     assert sum(r.members for r in overview.rows) == 30
-    assert "certificates" in out.getvalue()
+    assert overview.quiz_count == 4
+    assert Attempt.objects.filter(quiz_id__in=selectors.programme_parts(programme).quiz_ids).count() == 100
+    assert all(r.average_score is not None for r in overview.rows)
+    assert "quiz attempts: 100 rows" in out.getvalue()

@@ -6,12 +6,13 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import TeamFactory, UserFactory
 
+from .conftest import take
 from .factories import CertificateFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _grow(programme, course, teams: int, per_team: int, complete):
+def _grow(programme, course, teams: int, per_team: int, complete, exam):
     made = []
     for _ in range(teams):
         team = TeamFactory()
@@ -20,6 +21,8 @@ def _grow(programme, course, teams: int, per_team: int, complete):
             if k % 2 == 0:
                 CertificateFactory(holder=person, programme=programme, team=team, expires_in=30 if k % 4 == 0 else 400)
             complete(person, course)
+            if k % 2 == 1:
+                take(*exam, person, k % 3)
         made.append(team)
     return made
 
@@ -45,16 +48,17 @@ URLS = [
 ]
 
 
-def test_query_counts_do_not_grow_with_data(client, programme, course, bureau_admin, complete):
+def test_query_counts_do_not_grow_with_data(client, programme, course, bureau_admin, complete, exam):
     client.force_login(bureau_admin)
-    (first,) = _grow(programme, course, 1, 2, complete)
+    (first,) = _grow(programme, course, 1, 2, complete, exam)
     urls = [u.format(code=first.code) for u in URLS]
     small = {url: _count(client, url) for url in urls}
     # Many more teams, and more people in the team whose page is shown.
-    _grow(programme, course, 6, 4, complete)
+    _grow(programme, course, 6, 4, complete, exam)
     for k in range(6):
         person = UserFactory(role="trainee", team=first)
         CertificateFactory(holder=person, programme=programme, team=first, expires_in=-1 if k % 2 else 20)
+        take(*exam, person, 2)
     large = {url: _count(client, url) for url in urls}
     assert large == small
     # And the numbers themselves stay small: the overview is one aggregate query plus fixed overhead.
