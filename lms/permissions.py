@@ -114,3 +114,17 @@ def can_manage_quizzes(user: User) -> bool:
 def can_see_quiz_results(user: User) -> bool:
     """See quiz results of the teams one may see (visible_teams): trainers, team leads, bureau admins."""
     return is_staff_member(user)
+
+
+def can_manage_certificates(user: User) -> bool:
+    """Issue, revoke, re-render and bulk-export certificates: the bureau only."""
+    return is_bureau_admin(user)
+
+
+def can_view_certificate(user: User, certificate) -> bool:
+    """The holder, the bureau, and trainers/team leads of the team the certificate was issued in."""
+    if not user.is_authenticated:
+        return False
+    if user.pk == certificate.holder_id or is_bureau_admin(user):
+        return True
+    return certificate.team_id is not None and visible_teams(user).filter(pk=certificate.team_id).exists()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("qualification/", include("certificates.qualification.urls")),
     path("", include("courses.urls")),
     path("", include("quizzes.urls")),
+    path("", include("certificates.urls")),
 ]
 
 if settings.DEBUG:

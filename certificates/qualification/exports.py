@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .selectors import Overview, TeamDetail
 
@@ -36,7 +37,7 @@ def overview_sheets(overview: Overview) -> list[Sheet]:
     teams = Sheet(
         title=_("Teams"),
         headers=[
-            _("Rank"), _("County team"), _("Code"), _("Members"), _("Certified"), _("% qualified"),
+            _("Rank"), pgettext("qualification", "County team"), _("Code"), _("Members"), _("Certified"), _("% qualified"),
             _("Expiring within 60 days"), _("Expired"), _("All courses completed"), _("Course completion %"),
             _("Average quiz score"), _("Last activity"),
         ],
@@ -51,7 +52,7 @@ def overview_sheets(overview: Overview) -> list[Sheet]:
     )
     ranking = Sheet(
         title=_("Ranking"),
-        headers=[_("Rank"), _("County team"), _("% qualified"), _("Certified"), _("Members"), _("Top ten")],
+        headers=[_("Rank"), pgettext("qualification", "County team"), _("% qualified"), _("Certified"), _("Members"), _("Top ten")],
         rows=[
             [r.rank, r.team.name, r.percent_qualified, r.certified, r.members, _("yes") if r.top_ten else ""]
             for r in overview.ranking
@@ -96,7 +97,7 @@ def team_sheets(detail: TeamDetail) -> list[Sheet]:
     members = Sheet(
         title=_("Team members"),
         headers=[
-            _("Name"), _("Username"), _("Post"), _("Certificate"), _("Serial number"), _("Expires"),
+            pgettext("qualification", "Name"), _("Username"), _("Post"), _("Certificate"), _("Serial number"), _("Expires"),
             _("Required courses completed"), _("Average quiz score"), _("Stuck at"), _("Last activity"),
         ],
         rows=[
@@ -112,7 +113,7 @@ def team_sheets(detail: TeamDetail) -> list[Sheet]:
     )
     courses = Sheet(
         title=_("Course progress"),
-        headers=[_("Name")] + [c.title for c in detail.courses] + [_("Quiz: %(title)s") % {"title": q.title} for q in detail.quizzes],
+        headers=[pgettext("qualification", "Name")] + [c.title for c in detail.courses] + [_("Quiz: %(title)s") % {"title": q.title} for q in detail.quizzes],
         rows=[
             [str(m.person)] + [_course_state(s) for s in m.courses] + [_quiz_state(q) for q in m.quizzes]
             for m in detail.members

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from lms import permissions
 
@@ -81,7 +81,7 @@ def overview(request):
 def _columns(*, with_score: bool):
     columns = [
         ("rank", _("Rank")),
-        ("name", _("County team")),
+        ("name", pgettext("qualification", "County team")),
         ("members", _("Members")),
         ("certified", _("Certified")),
         ("percent", _("% qualified")),

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("courses.api.urls")),
     path("", include("certificates.qualification.api_urls")),
     path("", include("quizzes.api.urls")),
+    path("", include("certificates.api.urls")),
 ]

@@ -203,6 +203,8 @@ TASKS = {
 # The address the public sees (used in QR codes and e-mails).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ACADEMY_ISSUER_NAME = os.environ.get("ACADEMY_ISSUER_NAME", "常德市商务局")
+# Public certificate lookups per client address and minute (counted in the cache).
+CERTIFICATE_VERIFY_RATE = int(os.environ.get("CERTIFICATE_VERIFY_RATE", "30"))
 
 WAGTAIL_SITE_NAME = "站长学堂"
 # No avatars from gravatar.com: the product runs on closed government networks.
@@ -245,5 +247,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # One line per login attempt is too much for the console; lockouts still show as warnings.
-    "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}, "django_tasks_db": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
+        # WeasyPrint logs each rendering step (and its own stylesheets at import) at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
