@@ -32,7 +32,7 @@ def main() -> None:
 
     started = time.monotonic()
     data = generate(teams=options.teams, trainees=options.trainees, attempts=options.attempts, log=lambda line: None)
-    size = f"{options.teams:,} teams, {options.trainees:,} trainees, {data['certificates']:,} certificates, {data['attempts']:,} attempts"
+    size = f"{options.teams:,} teams, {options.trainees:,} trainees, {data['certificates']:,} certificates, {data['quiz attempts']:,} attempts"
     report("generate_scale_data (bulk inserts)", time.monotonic() - started, "s", size=size)
     admin = UserFactory(username="bench-bureau", role=Role.BUREAU_ADMIN)
     client = Client()
