@@ -10,8 +10,9 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from lms import progress
 
-        from . import completion, services
+        from . import completion, services, task_requirements
         from .quiz_requirements import quiz_requirements
 
         progress.register(services.refresh_user_completions)
         completion.register_requirement_provider(quiz_requirements)
+        completion.register_requirement_provider(task_requirements.task_requirements)

@@ -12,6 +12,7 @@ from lms.blocks import (
     VideoBlock,
 )
 from quizzes.blocks import QuizBlock
+from quizzes.practical.blocks import PracticalTaskBlock
 
 
 class LessonBodyBlock(blocks.StreamBlock):
@@ -24,6 +25,7 @@ class LessonBodyBlock(blocks.StreamBlock):
     document = DocumentDownloadBlock()
     video = VideoBlock()
     quiz = QuizBlock()
+    practical_task = PracticalTaskBlock()
 
     class Meta:
         block_counts = {}

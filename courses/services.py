@@ -9,7 +9,7 @@ from lms.models import CountyTeam, User
 from lms.selectors import team_trainees
 from lms.services import record_audit
 
-from . import completion
+from . import completion, task_requirements
 from .models import CoursePage, Enrollment, LessonPage, LessonProgress
 
 
@@ -29,6 +29,8 @@ def enroll(*, user: User, course: CoursePage, enrolled_by: User | None = None) -
     except IntegrityError:
         # Two requests enrolled at once; the other one won, and that row is ours too.
         enrollment, created = Enrollment.objects.get(user=user, course=course), False
+    if created:
+        task_requirements.prepare_practice_sites(users=[user], course=course)
     return enrollment
 
 
@@ -42,6 +44,7 @@ def enroll_team(*, team: CountyTeam, course: CoursePage, actor: User | None = No
     now = timezone.now()
     new = [Enrollment(user_id=pk, course=course, enrolled_by=actor, last_activity_at=now) for pk in trainees if pk not in existing]
     Enrollment.objects.bulk_create(new, ignore_conflicts=True)
+    task_requirements.prepare_practice_sites(users=User.objects.filter(pk__in=[e.user_id for e in new]), course=course)
     record_audit(actor=actor, action="enrollment.team", obj=course, team=team, after={"enrolled": len(new)})
     return len(new)
 

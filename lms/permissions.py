@@ -128,3 +128,8 @@ def can_view_certificate(user: User, certificate) -> bool:
     if user.pk == certificate.holder_id or is_bureau_admin(user):
         return True
     return certificate.team_id is not None and visible_teams(user).filter(pk=certificate.team_id).exists()
+
+
+def can_see_work(viewer: User, person: User) -> bool:
+    """May `viewer` open `person`'s hands-on submissions (files, reports)? The person, and who may review them."""
+    return viewer.is_authenticated and (viewer.pk == person.pk or can_review_person(viewer, person))

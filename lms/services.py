@@ -12,6 +12,7 @@ from .permissions import forget_roles
 
 # The Wagtail admin groups each role is given; created by the migration that sets up permissions.
 ROLE_GROUPS = {
+    Role.TRAINEE: "学员",
     Role.TRAINER: "培训讲师",
     Role.BUREAU_ADMIN: "市局管理员",
 }
@@ -51,7 +52,8 @@ def sync_role_groups(user: User) -> None:
             user.groups.add(group)
         else:
             user.groups.remove(group)
-    # Staff roles author in the Wagtail admin; trainees and team leads only use the site.
+    # Staff roles author in the Wagtail admin; trainees work there too, in their own practice area
+    # (what each may touch is decided by page permissions); team leads only use the site.
     wants_admin = bool(roles & set(ROLE_GROUPS)) or user.is_superuser
     if user.is_staff != wants_admin:
         user.is_staff = wants_admin

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("", include("quizzes.urls")),
     path("", include("certificates.urls")),
+    path("hands-on/", include("quizzes.practical.urls")),
 ]
 
 if settings.DEBUG:

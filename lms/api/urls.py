@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("certificates.qualification.api_urls")),
     path("", include("quizzes.api.urls")),
     path("", include("certificates.api.urls")),
+    path("practical/", include("quizzes.practical.api")),
 ]

@@ -5,7 +5,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -152,6 +151,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Hands-on task uploads: the largest file and the most pixels a submitted picture may have.
+PRACTICAL_UPLOAD_MAX_BYTES = int(os.environ.get("PRACTICAL_UPLOAD_MAX_BYTES", 15 * 1024 * 1024))
+PRACTICAL_IMAGE_MAX_PIXELS = int(os.environ.get("PRACTICAL_IMAGE_MAX_PIXELS", 50_000_000))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -76,7 +76,15 @@ def test_roles_sync_admin_groups(team):
     assert permissions.can_author_courses(user)
 
 
-def test_trainee_gets_no_admin_access(trainee):
+def test_trainee_enters_the_admin_but_authors_nothing(trainee):
+    # Trainees work in the Wagtail admin on their own practice site; page permissions limit them to it.
     trainee.refresh_from_db()
-    assert not trainee.is_staff
+    assert trainee.is_staff
+    assert trainee.groups.filter(name="学员").exists()
     assert not permissions.can_author_courses(trainee)
+
+
+def test_team_lead_gets_no_admin_access(team_lead):
+    team_lead.refresh_from_db()
+    assert not team_lead.is_staff
+    assert not team_lead.groups.exists()

@@ -6,6 +6,9 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
+# Demo modules that live below an app package, run right after that app's own demo.
+EXTRA_DEMOS = {"quizzes": ["quizzes.practical.demo"], "certificates": ["certificates.qualification.demo"]}
+
 
 class Command(BaseCommand):
     help = "Create demo teams, people, courses and the rest (idempotent: safe to run again)."
@@ -13,11 +16,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # Apps seed in INSTALLED_APPS order, so each app's demo can rely on the ones it depends on.
         for config in apps.get_app_configs():
-            module_name = f"{config.name}.demo"
-            if not config.name.startswith(("lms", "courses", "quizzes", "certificates")) or find_spec(module_name) is None:
+            if not config.name.startswith(("lms", "courses", "quizzes", "certificates")):
                 continue
-            self.stdout.write(f"Seeding {config.label} …")
-            import_module(module_name).seed(stdout=self.stdout)
-        # The team dashboards' demo progress builds on the certificates seeded above.
-        import_module("certificates.qualification.demo").seed(stdout=self.stdout)
+            for module_name in [f"{config.name}.demo", *EXTRA_DEMOS.get(config.name, [])]:
+                if find_spec(module_name) is None:
+                    continue
+                self.stdout.write(f"Seeding {module_name.removesuffix('.demo')} …")
+                import_module(module_name).seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins are listed in README.md."))

@@ -1,0 +1,62 @@
+"""Hands-on tasks embedded in lessons are course requirements: done once a submission is accepted.
+
+Also prepares a trainee's practice site when they enrol in a course whose tasks are done there.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from quizzes.models import PracticalTask
+from quizzes.models.tasks import PRACTICE_SITE_KINDS
+from quizzes.practical.practice import PracticeSiteMissing, ensure_practice_area
+from quizzes.practical.selectors import accepted_task_ids
+
+from .completion import Requirement
+
+BLOCK_NAME = "practical_task"
+
+
+def task_ids_in(lessons) -> list[int]:
+    """Task ids of the task blocks in these lessons' bodies, in reading order (read from the raw stream: no query)."""
+    ids: list[int] = []
+    for lesson in lessons:
+        for item in lesson.body.raw_data:
+            if item.get("type") == BLOCK_NAME:
+                task_id = (item.get("value") or {}).get("task")
+                if isinstance(task_id, int) and task_id not in ids:
+                    ids.append(task_id)
+    return ids
+
+
+def task_requirements(*, user, lessons_by_course) -> dict:
+    """{course pk: [Requirement]} for the tasks in each course's lessons: two queries however many courses."""
+    ids_by_course = {course.pk: task_ids_in(lessons) for course, lessons in lessons_by_course.items()}
+    all_ids = {pk for ids in ids_by_course.values() for pk in ids}
+    if not all_ids:
+        return {}
+    titles = dict(PracticalTask.objects.filter(pk__in=all_ids).values_list("pk", "title"))
+    done = accepted_task_ids(user=user, task_ids=all_ids)
+    return {
+        course_pk: [
+            Requirement(key=f"task:{pk}", label=titles[pk], done=pk in done, url=reverse("practical:task", args=[pk]), kind="task")
+            for pk in ids if pk in titles
+        ]
+        for course_pk, ids in ids_by_course.items()
+    }
+
+
+def prepare_practice_sites(*, users, course) -> None:
+    """Give each trainee their practice area when the course has a topic-page or back-office task."""
+    from .completion import lessons_by_course
+
+    users = list(users)
+    if not users:
+        return
+    ids = task_ids_in(lessons_by_course([course]).get(course, []))
+    if ids and PracticalTask.objects.filter(pk__in=ids, kind__in=PRACTICE_SITE_KINDS).exists():
+        for user in users:
+            try:
+                ensure_practice_area(user=user)
+            except PracticeSiteMissing:
+                return

@@ -1,0 +1,95 @@
+"""Practice areas: each trainee's own subtree of the Wagtail site, editable by them alone (and trainers).
+
+Wagtail grants page permissions to groups, so every trainee gets a group of their own holding the
+rights on their area page (and so on everything below it) and on an image collection of their own.
+Admin access itself comes with the trainee role's group (see lms.services.ROLE_GROUPS).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+from lms.models import HomePage, Role, User
+from lms.services import ROLE_GROUPS
+from quizzes.models import PracticeAreaPage, PracticeIndexPage, PracticeSectionPage
+
+AREA_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "delete_page", "lock_page", "unlock_page"]
+TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+AREA_IMAGE_PERMISSIONS = ["add_image", "change_image", "choose_image"]
+DEFAULT_SECTIONS = [("通知公告", "notices"), ("工作动态", "news"), ("招商引资", "investment")]
+
+
+class PracticeSiteMissing(Exception):
+    """The academy's home page does not exist yet (run manage.py setup_academy)."""
+
+
+def area_group_name(user: User) -> str:
+    return f"练习园地·{user.username}"[:150]
+
+
+@transaction.atomic
+def ensure_practice_index() -> PracticeIndexPage:
+    """The 练习园地 page under the home page, and admin access for the trainee role's group."""
+    index = PracticeIndexPage.objects.first()
+    if index is None:
+        home = HomePage.objects.first()
+        if home is None:
+            raise PracticeSiteMissing
+        index = home.add_child(instance=PracticeIndexPage(
+            title="练习园地", slug="practice",
+            intro="每位学员在这里有一个自己的练习站点：在后台新建专题页、发布新闻、移动和下线页面，系统会自动检查你的操作。",
+        ))
+        index.save_revision().publish()
+    trainees, _created = Group.objects.get_or_create(name=ROLE_GROUPS[Role.TRAINEE])
+    trainees.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    # Trainers look after every area: they may help a trainee fix a page (never delete one).
+    trainers, _created = Group.objects.get_or_create(name=ROLE_GROUPS[Role.TRAINER])
+    for codename in TRAINER_PAGE_PERMISSIONS:
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        GroupPagePermission.objects.get_or_create(group=trainers, page=index, permission=permission)
+    # Trainers and the bureau author hands-on tasks in the admin (the snippet “实操任务”).
+    bureau, _created = Group.objects.get_or_create(name=ROLE_GROUPS[Role.BUREAU_ADMIN])
+    for group, actions in ((trainers, ["add", "change", "view"]), (bureau, ["add", "change", "delete", "view"])):
+        group.permissions.add(*Permission.objects.filter(
+            content_type__app_label="quizzes", codename__in=[f"{action}_practicaltask" for action in actions]
+        ))
+    return index
+
+
+@transaction.atomic
+def ensure_practice_area(*, user: User) -> PracticeAreaPage:
+    """The trainee's practice area with a few sections, their own group and image collection. Idempotent."""
+    # One area per trainee: the user row lock serialises two enrolments arriving at once.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    area = PracticeAreaPage.objects.filter(owner_user=user).first()
+    if area is None:
+        index = ensure_practice_index()
+        area = index.add_child(instance=PracticeAreaPage(
+            title=f"{user.get_full_name()}的练习站点", slug=f"u{user.pk}", owner_user=user, owner=user,
+            intro="这是你的练习站点，只有你和培训讲师可以编辑。",
+        ))
+        area.save_revision(user=user).publish()
+        for title, slug in DEFAULT_SECTIONS:
+            section = area.add_child(instance=PracticeSectionPage(title=title, slug=slug, owner=user))
+            section.save_revision(user=user).publish()
+    _grant_area(user=user, area=area)
+    return area
+
+
+def _grant_area(*, user: User, area: Page) -> None:
+    group, _created = Group.objects.get_or_create(name=area_group_name(user))
+    for codename in AREA_PAGE_PERMISSIONS:
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        GroupPagePermission.objects.get_or_create(group=group, page=area, permission=permission)
+    root = Collection.get_first_root_node()
+    collection = root.get_children().filter(name=group.name).first() or root.add_child(name=group.name)
+    for codename in AREA_IMAGE_PERMISSIONS:
+        permission = Permission.objects.get(content_type__app_label="wagtailimages", codename=codename)
+        GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=permission)
+    user.groups.add(group)
+
+
+def practice_area_of(user: User) -> PracticeAreaPage | None:
+    return PracticeAreaPage.objects.filter(owner_user=user).first()

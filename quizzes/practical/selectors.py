@@ -1,0 +1,68 @@
+"""Reads for hands-on tasks: a trainee's submissions, the trainers' review queue, task summaries."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from lms import permissions
+from lms.models import CountyTeam, Membership, Role, User
+from quizzes.models import PracticalTask, Submission, SubmissionStatus
+
+
+def published_tasks() -> QuerySet[PracticalTask]:
+    return PracticalTask.objects.select_related("original_image").order_by("title")
+
+
+def my_submissions(*, user: User, task: PracticalTask | None = None) -> QuerySet[Submission]:
+    submissions = Submission.objects.filter(user=user).select_related("task", "reviewer").order_by("-created_at", "-id")
+    if task is not None:
+        submissions = submissions.filter(task=task)
+    return submissions
+
+
+def task_states(*, user: User, task_ids) -> dict[int, Submission]:
+    """{task id: the user's latest submission} for many tasks, in one query."""
+    latest: dict[int, Submission] = {}
+    if not user.is_authenticated or not task_ids:
+        return latest
+    for submission in Submission.objects.filter(user=user, task_id__in=list(task_ids)).order_by("task_id", "-number"):
+        latest.setdefault(submission.task_id, submission)
+    return latest
+
+
+def accepted_task_ids(*, user: User, task_ids) -> set[int]:
+    if not user.is_authenticated or not task_ids:
+        return set()
+    return set(
+        Submission.objects.filter(user=user, task_id__in=list(task_ids), status=SubmissionStatus.ACCEPTED).values_list("task_id", flat=True)
+    )
+
+
+def _trainee_team(field: str = "user_id"):
+    membership = Membership.objects.filter(user_id=OuterRef(field), role=Role.TRAINEE)
+    return membership.values("team__name")[:1], membership.values("team_id")[:1]
+
+
+def review_queue(
+    *, reviewer: User, status: str | None = SubmissionStatus.AWAITING_REVIEW, team: CountyTeam | None = None,
+    task: PracticalTask | None = None, kind: str | None = None,
+) -> QuerySet[Submission]:
+    """Submissions of the trainees in the teams `reviewer` may review, oldest waiting first, with the team name."""
+    teams = permissions.reviewable_teams(reviewer)
+    if team is not None:
+        teams = teams.filter(pk=team.pk)
+    trainees = Membership.objects.filter(role=Role.TRAINEE, team__in=teams).values("user_id")
+    team_name, team_id = _trainee_team()
+    queue = (
+        Submission.objects.filter(user_id__in=trainees)
+        .select_related("task", "user", "reviewer")
+        .annotate(team_name=Subquery(team_name), team_id=Subquery(team_id))
+    )
+    if status:
+        queue = queue.filter(status=status)
+    if task is not None:
+        queue = queue.filter(task=task)
+    if kind:
+        queue = queue.filter(task__kind=kind)
+    return queue.order_by("created_at", "id")
+
