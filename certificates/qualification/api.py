@@ -42,6 +42,7 @@ class FiguresSerializer(serializers.Serializer):
     average_score = serializers.FloatField(
         allow_null=True, help_text="Mean percent of the members' submitted attempts at the programme's quizzes."
     )
+    tasks_waiting = serializers.IntegerField(help_text="The members' hands-on submissions waiting for a trainer's review.")
 
 
 class ProgrammeSerializer(serializers.Serializer):
@@ -86,6 +87,12 @@ class QuizStatusSerializer(serializers.Serializer):
         return len(status.attempts)
 
 
+class TaskStatusSerializer(serializers.Serializer):
+    task_id = serializers.IntegerField(source="task.pk")
+    task = serializers.CharField(source="task.title")
+    state = serializers.ChoiceField(choices=["accepted", "review", "checking", "returned", "failed", "error", "not_submitted"])
+
+
 class MemberSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="person.pk")
     name = serializers.CharField(source="person.__str__")
@@ -98,6 +105,7 @@ class MemberSerializer(serializers.Serializer):
     last_activity = serializers.DateTimeField(allow_null=True)
     courses = CourseStatusSerializer(many=True)
     quizzes = QuizStatusSerializer(many=True)
+    tasks = TaskStatusSerializer(many=True)
     average_score = serializers.FloatField(allow_null=True)
 
 

@@ -39,16 +39,16 @@ def overview_sheets(overview: Overview) -> list[Sheet]:
         headers=[
             _("Rank"), pgettext("qualification", "County team"), _("Code"), _("Members"), _("Certified"), _("% qualified"),
             _("Expiring within 60 days"), _("Expired"), _("All courses completed"), _("Course completion %"),
-            _("Average quiz score"), _("Last activity"),
+            _("Average quiz score"), _("Tasks waiting for review"), _("Last activity"),
         ],
         rows=[
             [
                 r.rank, r.team.name, r.team.code, r.members, r.certified, r.percent_qualified, r.expiring, r.expired,
-                r.trained, r.course_completion_percent, r.average_score, _when(r.last_activity),
+                r.trained, r.course_completion_percent, r.average_score, r.tasks_waiting, _when(r.last_activity),
             ]
             for r in overview.rows
         ],
-        widths=[8, 16, 14, 10, 10, 12, 16, 10, 16, 14, 14, 18],
+        widths=[8, 16, 14, 10, 10, 12, 16, 10, 16, 14, 14, 16, 18],
     )
     ranking = Sheet(
         title=_("Ranking"),
@@ -93,6 +93,17 @@ def _quiz_state(status) -> str:
     return _("not started")
 
 
+def _task_state(status) -> str:
+    return {
+        "accepted": _("accepted"),
+        "review": _("waiting for review"),
+        "checking": _("being checked"),
+        "returned": _("returned for revision"),
+        "failed": _("did not pass the check"),
+        "error": _("did not pass the check"),
+    }.get(status.state, _("not submitted"))
+
+
 def team_sheets(detail: TeamDetail) -> list[Sheet]:
     members = Sheet(
         title=_("Team members"),
@@ -113,12 +124,13 @@ def team_sheets(detail: TeamDetail) -> list[Sheet]:
     )
     courses = Sheet(
         title=_("Course progress"),
-        headers=[pgettext("qualification", "Name")] + [c.title for c in detail.courses] + [_("Quiz: %(title)s") % {"title": q.title} for q in detail.quizzes],
+        headers=[pgettext("qualification", "Name")] + [c.title for c in detail.courses] + [_("Quiz: %(title)s") % {"title": q.title} for q in detail.quizzes]
+        + [_("Task: %(title)s") % {"title": t.title} for t in detail.tasks],
         rows=[
-            [str(m.person)] + [_course_state(s) for s in m.courses] + [_quiz_state(q) for q in m.quizzes]
+            [str(m.person)] + [_course_state(s) for s in m.courses] + [_quiz_state(q) for q in m.quizzes] + [_task_state(t) for t in m.tasks]
             for m in detail.members
         ],
-        widths=[12] + [max(14, min(30, len(c.title) * 2 + 2)) for c in detail.courses] + [16 for _q in detail.quizzes],
+        widths=[12] + [max(14, min(30, len(c.title) * 2 + 2)) for c in detail.courses] + [16 for _q in detail.quizzes] + [16 for _t in detail.tasks],
     )
     return [members, courses]
 

@@ -30,9 +30,10 @@ from django.utils import timezone
 
 from courses.completion import lessons_by_course
 from courses.models import CoursePage, Enrollment, LessonProgress
+from courses.task_requirements import task_ids_in
 from lms.models import CountyTeam, Membership, Role, User
 from quizzes.blocks import quiz_ids_in
-from quizzes.models import Attempt, AttemptStatus, Quiz
+from quizzes.models import Attempt, AttemptStatus, PracticalTask, Quiz, Submission, SubmissionStatus
 from quizzes.selectors import final_percent
 
 from ..models import Certificate, CertificateStatus, Programme
@@ -52,6 +53,7 @@ SORTABLE = {
     "trained": "trained",
     "activity": "last_activity",
     "score": "average_score",
+    "waiting": "tasks_waiting",
 }
 
 
@@ -74,6 +76,7 @@ class ProgrammeParts:
     courses: list[CoursePage]
     lessons: dict
     quiz_ids: list[int]
+    task_ids: list[int] = field(default_factory=list)
 
 
 def programme_parts(programme: Programme) -> ProgrammeParts:
@@ -86,7 +89,12 @@ def programme_parts(programme: Programme) -> ProgrammeParts:
             for quiz_id in quiz_ids_in(lesson.body.raw_data):
                 if quiz_id not in quiz_ids:
                     quiz_ids.append(quiz_id)
-    return ProgrammeParts(courses=courses, lessons=by_course, quiz_ids=quiz_ids)
+    task_ids: list[int] = []
+    for lessons in by_course.values():
+        for task_id in task_ids_in(lessons):
+            if task_id not in task_ids:
+                task_ids.append(task_id)
+    return ProgrammeParts(courses=courses, lessons=by_course, quiz_ids=quiz_ids, task_ids=task_ids)
 
 
 def _per_team(aggregate, *conditions: Q, output_field=None, default=0, **lookups):
@@ -150,6 +158,7 @@ def team_overview(
         trained=_per_team(Count("pk"), *trained_conditions) if course_ids else Value(0),
         courses_completed=_per_team(Count("user__enrollments"), **completed),
         last_activity=_per_team(Max("user__enrollments__last_activity_at"), output_field=DateTimeField(), default=None),
+        tasks_waiting=_per_team(Count("user__submissions"), user__submissions__status=SubmissionStatus.AWAITING_REVIEW),
         average_score=_per_team(
             Avg("user__quiz_attempts__percent"),
             user__quiz_attempts__quiz_id__in=parts.quiz_ids,
@@ -188,6 +197,7 @@ class TeamRow:
     required_courses: int
     last_activity: datetime.datetime | None
     average_score: float | None = None
+    tasks_waiting: int = 0
     rank: int = 0
 
     @property
@@ -270,6 +280,7 @@ def qualification_overview(
             required_courses=required,
             last_activity=t.last_activity,
             average_score=float(t.average_score) if t.average_score is not None else None,
+            tasks_waiting=t.tasks_waiting,
         )
         for t in annotated
     ]
@@ -383,6 +394,22 @@ class QuizStatus:
 
 
 @dataclass
+class TaskStatus:
+    """Where one person stands with one hands-on task of the programme: the most telling of their submissions."""
+
+    task: object
+    statuses: list = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        if SubmissionStatus.ACCEPTED in self.statuses:
+            return "accepted"
+        if not self.statuses:
+            return "not_submitted"
+        return self.statuses[0]  # the latest submission's status
+
+
+@dataclass
 class MemberStatus:
     """A team member's qualification: each required course, their certificate, and where they are stuck."""
 
@@ -392,6 +419,7 @@ class MemberStatus:
     certificate: Certificate | None
     now: datetime.datetime
     quizzes: list[QuizStatus] = field(default_factory=list)
+    tasks: list[TaskStatus] = field(default_factory=list)
 
     @property
     def average_score(self) -> float | None:
@@ -447,6 +475,7 @@ class TeamDetail:
     courses: list[CoursePage]
     members: list[MemberStatus]
     quizzes: list[Quiz] = field(default_factory=list)
+    tasks: list = field(default_factory=list)
 
     @property
     def stuck(self) -> list[MemberStatus]:
@@ -476,6 +505,16 @@ def team_detail(*, team: CountyTeam, programme: Programme, now=None) -> TeamDeta
         ):
             attempts.setdefault((attempt.user_id, attempt.quiz_id), []).append(attempt)
     ordered_quizzes = [quizzes[pk] for pk in parts.quiz_ids if pk in quizzes]
+    tasks = {t.pk: t for t in PracticalTask.objects.filter(pk__in=parts.task_ids)} if parts.task_ids else {}
+    submissions: dict[tuple[int, int], list[str]] = {}
+    if tasks:
+        for user_id, task_id, status in (
+            Submission.objects.filter(user_id__in=person_ids, task_id__in=list(tasks))
+            .order_by("-created_at", "-id")
+            .values_list("user_id", "task_id", "status")
+        ):
+            submissions.setdefault((user_id, task_id), []).append(status)
+    ordered_tasks = [tasks[pk] for pk in parts.task_ids if pk in tasks]
     required_lessons = {c.pk: [lesson.pk for lesson in lessons if lesson.is_required] for c, lessons in by_course.items()}
     course_of_lesson = {lesson_id: course_id for course_id, ids in required_lessons.items() for lesson_id in ids}
     enrollments = {
@@ -516,9 +555,10 @@ def team_detail(*, team: CountyTeam, programme: Programme, now=None) -> TeamDeta
                 certificate=certificates.get(person.pk),
                 now=now,
                 quizzes=[QuizStatus(quiz=quiz, attempts=attempts.get((person.pk, quiz.pk), [])) for quiz in ordered_quizzes],
+                tasks=[TaskStatus(task=task, statuses=submissions.get((person.pk, task.pk), [])) for task in ordered_tasks],
             )
         )
-    return TeamDetail(team=team, programme=programme, courses=courses, members=members, quizzes=ordered_quizzes)
+    return TeamDetail(team=team, programme=programme, courses=courses, members=members, quizzes=ordered_quizzes, tasks=ordered_tasks)
 
 
 # ---- yearly commendation candidates (先进单位 / 先进个人) ----

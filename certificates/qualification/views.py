@@ -89,6 +89,7 @@ def _columns(*, with_score: bool):
         ("expired", _("Expired")),
         ("trained", _("All courses done")),
         ("score", _("Average quiz score")),
+        ("waiting", _("Tasks waiting for review")),
         ("activity", _("Last activity")),
     ]
     # Without quizzes in the programme's courses there is no score to show, not a column of dashes.

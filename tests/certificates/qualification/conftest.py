@@ -7,6 +7,7 @@ from courses.models import Enrollment
 from quizzes import services as quiz_services
 from tests.factories import LessonFactory, UserFactory
 from tests.quizzes.factories import question, quiz, right_answer, wrong_answer
+from tests.quizzes.practical.factories import TaskFactory
 
 from .factories import ProgrammeFactory
 
@@ -52,3 +53,10 @@ def take(q, items, user, right: int):
     attempt = quiz_services.start_attempt(quiz=q, user=user)
     answers = {item.pk: (right_answer(item) if n < right else wrong_answer(item)) for n, item in enumerate(items)}
     return quiz_services.submit_attempt(attempt=attempt, user=user, answers=answers)
+
+
+@pytest.fixture
+def task(course):
+    work = TaskFactory(title="专题策划书", kind="reviewed", spec={}, accept_text=True, accept_file=False)
+    LessonFactory(parent=course, title="交作业", body=[("practical_task", {"task": work, "note": ""})])
+    return work

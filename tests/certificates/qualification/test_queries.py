@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from quizzes.practical.services import submit_work
 from tests.factories import TeamFactory, UserFactory
 
 from .conftest import take
@@ -12,7 +13,7 @@ from .factories import CertificateFactory
 pytestmark = pytest.mark.django_db
 
 
-def _grow(programme, course, teams: int, per_team: int, complete, exam):
+def _grow(programme, course, teams: int, per_team: int, complete, exam, task=None):
     made = []
     for _ in range(teams):
         team = TeamFactory()
@@ -23,6 +24,8 @@ def _grow(programme, course, teams: int, per_team: int, complete, exam):
             complete(person, course)
             if k % 2 == 1:
                 take(*exam, person, k % 3)
+            elif task is not None:
+                submit_work(task=task, user=person, text="作业")
         made.append(team)
     return made
 
@@ -48,17 +51,18 @@ URLS = [
 ]
 
 
-def test_query_counts_do_not_grow_with_data(client, programme, course, bureau_admin, complete, exam):
+def test_query_counts_do_not_grow_with_data(client, programme, course, bureau_admin, complete, exam, task):
     client.force_login(bureau_admin)
     (first,) = _grow(programme, course, 1, 2, complete, exam)
     urls = [u.format(code=first.code) for u in URLS]
     small = {url: _count(client, url) for url in urls}
     # Many more teams, and more people in the team whose page is shown.
-    _grow(programme, course, 6, 4, complete, exam)
+    _grow(programme, course, 6, 4, complete, exam, task)
     for k in range(6):
         person = UserFactory(role="trainee", team=first)
         CertificateFactory(holder=person, programme=programme, team=first, expires_in=-1 if k % 2 else 20)
         take(*exam, person, 2)
+        submit_work(task=task, user=person, text="作业")
     large = {url: _count(client, url) for url in urls}
     assert large == small
     # And the numbers themselves stay small: the overview is one aggregate query plus fixed overhead.
