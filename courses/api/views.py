@@ -12,7 +12,7 @@ from lms import permissions
 from lms.models import User
 
 from .. import selectors, services
-from ..models import LessonPage
+from ..models import CoursePage, LessonPage
 from .serializers import (
     CourseSerializer,
     EnrollInputSerializer,
@@ -31,6 +31,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     """Published courses."""
 
     serializer_class = CourseSerializer
+    queryset = CoursePage.objects.none()  # names the model for the schema; get_queryset decides what is served
 
     def get_queryset(self):
         return selectors.published_courses()
@@ -52,6 +53,8 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
 
 class LessonViewSet(viewsets.ReadOnlyModelViewSet):
     """Published lessons; drafts and unpublished lessons do not exist here."""
+
+    queryset = LessonPage.objects.none()  # names the model for the schema; get_queryset decides what is served
 
     def get_queryset(self):
         return selectors.published_lessons()

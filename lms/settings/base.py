@@ -235,6 +235,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status"; give each its own enum name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "AttemptStatusEnum": "quizzes.models.attempts.AttemptStatus",
+        "SubmissionStatusEnum": "quizzes.models.tasks.SubmissionStatus",
+        "CertificateStatusEnum": "certificates.models.CertificateStatus",
+        "CertificateDisplayStatusEnum": "certificates.models.DisplayStatus",
+    },
     "TITLE": "站长学堂 Webmaster Academy API",
     "DESCRIPTION": "Courses, enrolment and progress for county commerce-bureau webmasters.",
     "VERSION": "1.0.0",

@@ -158,7 +158,7 @@ class Submission(models.Model):
 
     task = models.ForeignKey(PracticalTask, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("task"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("trainee"))
-    number = models.PositiveSmallIntegerField(_("attempt"))
+    number = models.PositiveSmallIntegerField(_("submission number"))
     status = models.CharField(_("status"), max_length=20, choices=SubmissionStatus.choices, db_index=True)
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True, db_index=True)
     file = models.FileField(_("file"), upload_to=submission_upload_to, blank=True, max_length=200)

@@ -38,7 +38,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
                   "original_name", "file_size", "link", "text", "report", "feedback", "rubric_scores", "score", "reviewed_at"]
 
 
-class SubmitInput(serializers.Serializer):
+class SubmissionInput(serializers.Serializer):
     task = serializers.PrimaryKeyRelatedField(queryset=PracticalTask.objects.all())
     file = serializers.FileField(required=False)
     link = serializers.URLField(required=False, allow_blank=True, max_length=500)
@@ -63,12 +63,12 @@ class MySubmissions(APIView):
         return Response(SubmissionSerializer(selectors.my_submissions(user=request.user)[:200], many=True).data)
 
     @extend_schema(
-        request={"multipart/form-data": SubmitInput}, responses={201: SubmissionSerializer},
+        request={"multipart/form-data": SubmissionInput}, responses={201: SubmissionSerializer},
         summary="Hand in work (multipart: task + file, or link/text for reviewed work)",
         examples=[OpenApiExample("refused", value={"detail": "文件是空的（0 字节）。"}, response_only=True, status_codes=["400"])],
     )
     def post(self, request):
-        data = SubmitInput(data=request.data)
+        data = SubmissionInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             submission = services.submit_work(
