@@ -69,7 +69,7 @@ class OverviewSerializer(serializers.Serializer):
 class CourseStatusSerializer(serializers.Serializer):
     course_id = serializers.IntegerField(source="course.pk")
     course = serializers.CharField(source="course.title")
-    state = serializers.ChoiceField(choices=["completed", "in_progress", "not_enrolled"])
+    state = serializers.ChoiceField(choices=["completed", "lessons_done", "in_progress", "not_enrolled"])
     lessons_done = serializers.IntegerField()
     lessons_total = serializers.IntegerField()
     completed_at = serializers.DateTimeField(allow_null=True)

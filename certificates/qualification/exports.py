@@ -35,11 +35,11 @@ def _date(value) -> str:
 
 def overview_sheets(overview: Overview) -> list[Sheet]:
     teams = Sheet(
-        title=_("Teams"),
+        title=pgettext("qualification", "Teams"),
         headers=[
-            _("Rank"), pgettext("qualification", "County team"), _("Code"), _("Members"), _("Certified"), _("% qualified"),
-            _("Expiring within 60 days"), _("Expired"), _("All courses completed"), _("Course completion %"),
-            _("Average quiz score"), _("Tasks waiting for review"), _("Last activity"),
+            pgettext("qualification", "Rank"), pgettext("qualification", "County team"), pgettext("qualification", "Code"), pgettext("qualification", "Members"), _("Certified"), _("% qualified"),
+            _("Expiring within 60 days"), pgettext("qualification", "Expired"), _("All courses completed"), _("Course completion %"),
+            _("Average quiz score"), _("Tasks waiting for review"), pgettext("qualification", "Last activity"),
         ],
         rows=[
             [
@@ -51,17 +51,17 @@ def overview_sheets(overview: Overview) -> list[Sheet]:
         widths=[8, 16, 14, 10, 10, 12, 16, 10, 16, 14, 14, 16, 18],
     )
     ranking = Sheet(
-        title=_("Ranking"),
-        headers=[_("Rank"), pgettext("qualification", "County team"), _("% qualified"), _("Certified"), _("Members"), _("Top ten")],
+        title=pgettext("qualification", "Ranking"),
+        headers=[pgettext("qualification", "Rank"), pgettext("qualification", "County team"), _("% qualified"), _("Certified"), pgettext("qualification", "Members"), _("Top ten")],
         rows=[
-            [r.rank, r.team.name, r.percent_qualified, r.certified, r.members, _("yes") if r.top_ten else ""]
+            [r.rank, r.team.name, r.percent_qualified, r.certified, r.members, pgettext("qualification", "yes") if r.top_ten else ""]
             for r in overview.ranking
         ],
         widths=[8, 16, 12, 10, 10, 10],
     )
     trend = Sheet(
         title=_("Certificates by month"),
-        headers=[_("Month"), _("Certificates issued")],
+        headers=[pgettext("qualification", "Month"), _("Certificates issued")],
         rows=[[month.strftime("%Y-%m"), count] for month, count in overview.trend],
         widths=[12, 16],
     )
@@ -71,14 +71,16 @@ def overview_sheets(overview: Overview) -> list[Sheet]:
 
 
 def _certificate_state(state: str) -> str:
-    return {"none": _("none"), "valid": _("valid"), "expiring": _("expiring soon"), "expired": _("expired")}[state]
+    return {"none": pgettext("qualification", "none"), "valid": pgettext("qualification", "valid"), "expiring": pgettext("qualification", "expiring soon"), "expired": pgettext("qualification", "expired")}[state]
 
 
 def _course_state(status) -> str:
     if status.state == "completed":
         return _("completed %(date)s") % {"date": _date(status.completed_at)}
     if status.state == "not_enrolled":
-        return _("not enrolled")
+        return pgettext("qualification", "not enrolled")
+    if status.state == "lessons_done":
+        return _("lessons read; quiz or task left")
     return _("%(done)s/%(total)s lessons") % {"done": status.lessons_done, "total": status.lessons_total}
 
 
@@ -89,27 +91,27 @@ def _quiz_state(status) -> str:
     if status.state == "failed":
         return _("not passed (%(grade)s%%)") % {"grade": f"{grade:.0f}"}
     if status.state == "in_progress":
-        return _("in progress")
-    return _("not started")
+        return pgettext("qualification", "in progress")
+    return pgettext("qualification", "not started")
 
 
 def _task_state(status) -> str:
     return {
-        "accepted": _("accepted"),
-        "review": _("waiting for review"),
-        "checking": _("being checked"),
-        "returned": _("returned for revision"),
-        "failed": _("did not pass the check"),
-        "error": _("did not pass the check"),
-    }.get(status.state, _("not submitted"))
+        "accepted": pgettext("qualification", "accepted"),
+        "review": pgettext("qualification", "waiting for review"),
+        "checking": pgettext("qualification", "being checked"),
+        "returned": pgettext("qualification", "returned for revision"),
+        "failed": pgettext("qualification", "did not pass the check"),
+        "error": pgettext("qualification", "did not pass the check"),
+    }.get(status.state, pgettext("qualification", "not submitted"))
 
 
 def team_sheets(detail: TeamDetail) -> list[Sheet]:
     members = Sheet(
         title=_("Team members"),
         headers=[
-            pgettext("qualification", "Name"), _("Username"), _("Post"), _("Certificate"), _("Serial number"), _("Expires"),
-            _("Required courses completed"), _("Average quiz score"), _("Stuck at"), _("Last activity"),
+            pgettext("qualification", "Name"), pgettext("qualification", "Username"), pgettext("qualification", "Post"), pgettext("qualification", "Certificate"), _("Serial number"), pgettext("qualification", "Expires"),
+            _("Required courses completed"), _("Average quiz score"), _("Stuck at"), pgettext("qualification", "Last activity"),
         ],
         rows=[
             [

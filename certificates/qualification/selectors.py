@@ -360,6 +360,9 @@ class CourseStatus:
             return "completed"
         if not self.enrolled:
             return "not_enrolled"
+        if self.lessons_total and self.lessons_done >= self.lessons_total:
+            # Every lesson read, the course still open: a quiz or a hands-on task is what is left.
+            return "lessons_done"
         return "in_progress"
 
     @property

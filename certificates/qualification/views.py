@@ -80,17 +80,17 @@ def overview(request):
 
 def _columns(*, with_score: bool):
     columns = [
-        ("rank", _("Rank")),
+        ("rank", pgettext("qualification", "Rank")),
         ("name", pgettext("qualification", "County team")),
-        ("members", _("Members")),
+        ("members", pgettext("qualification", "Members")),
         ("certified", _("Certified")),
         ("percent", _("% qualified")),
         ("expiring", _("Expiring ≤60 days")),
-        ("expired", _("Expired")),
+        ("expired", pgettext("qualification", "Expired")),
         ("trained", _("All courses done")),
         ("score", _("Average quiz score")),
         ("waiting", _("Tasks waiting for review")),
-        ("activity", _("Last activity")),
+        ("activity", pgettext("qualification", "Last activity")),
     ]
     # Without quizzes in the programme's courses there is no score to show, not a column of dashes.
     return [c for c in columns if with_score or c[0] != "score"]
