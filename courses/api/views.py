@@ -30,6 +30,8 @@ def _progress_payload(entry):
 class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     """Published courses."""
 
+    lookup_value_regex = r"\d+"  # ids only: anything else is a plain 404 from the router
+
     serializer_class = CourseSerializer
     queryset = CoursePage.objects.none()  # names the model for the schema; get_queryset decides what is served
 
@@ -53,6 +55,8 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
 
 class LessonViewSet(viewsets.ReadOnlyModelViewSet):
     """Published lessons; drafts and unpublished lessons do not exist here."""
+
+    lookup_value_regex = r"\d+"  # ids only: anything else is a plain 404 from the router
 
     queryset = LessonPage.objects.none()  # names the model for the schema; get_queryset decides what is served
 

@@ -50,6 +50,8 @@ def _own_attempt(request, pk) -> Attempt:
 class QuizViewSet(viewsets.ReadOnlyModelViewSet):
     """Published quizzes with the signed-in user's standing. No question content, no answers."""
 
+    lookup_value_regex = r"\d+"  # ids only: anything else is a plain 404 from the router
+
     serializer_class = QuizSerializer
 
     def get_queryset(self):
@@ -57,7 +59,8 @@ class QuizViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["outcomes"] = self._outcomes
+        # OPTIONS (metadata) builds a serializer without going through list/retrieve.
+        context["outcomes"] = getattr(self, "_outcomes", {})
         return context
 
     def list(self, request, *args, **kwargs):

@@ -30,7 +30,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     task_title = serializers.CharField(source="task.title", read_only=True)
     trainee = serializers.CharField(source="user.get_full_name", read_only=True)
-    team = serializers.CharField(source="team_name", read_only=True, default=None)
+    team = serializers.CharField(source="team_name", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Submission

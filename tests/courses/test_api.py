@@ -85,3 +85,8 @@ def test_schema_and_docs(api):
     text = schema.content.decode()
     assert "/api/v1/courses/" in text and "/admin/api/" not in text
     assert api.get("/api/docs/").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/courses/abc/", "/api/v1/lessons/null,null/", "/api/v1/quizzes/null,null/results/"])
+def test_non_numeric_ids_are_404(api, url):
+    assert api.get(url).status_code == 404

@@ -203,3 +203,12 @@ def test_schema_lists_the_quiz_api(client, trainee):
                  "/api/v1/attempts/{id}/result/", "/api/v1/quizzes/{id}/results/"):
         assert path in schema
     assert "栏目内容为空时应当怎么办" in schema  # the examples
+
+
+def test_options_on_quiz_actions_is_not_an_error(client, trainee):
+    from tests.quizzes.factories import question, quiz
+
+    q = quiz([question()], is_published=True)
+    client.force_login(trainee)
+    assert client.options(f"/api/v1/quizzes/{q.pk}/attempts/").status_code == 200
+    assert client.options("/api/v1/quizzes/").status_code == 200
