@@ -142,6 +142,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Catalogues of packages that are not apps (each app's own locale/ is found without this).
+LOCALE_PATHS = [BASE_DIR / "certificates" / "qualification" / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
