@@ -90,3 +90,10 @@ def test_schema_and_docs(api):
 @pytest.mark.parametrize("url", ["/api/v1/courses/abc/", "/api/v1/lessons/null,null/", "/api/v1/quizzes/null,null/results/"])
 def test_non_numeric_ids_are_404(api, url):
     assert api.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/api/v1/courses/284683027077658095230658/", "/api/v1/courses/284683027077658095230658/lessons/",
+                                 "/api/v1/lessons/8336890551372214560278650/"])
+def test_ids_too_large_for_the_database_are_404(api, url):
+    # Page ids are looked up through the page_ptr link, which Django does not range-check: SQLite overflowed.
+    assert api.get(url).status_code == 404
