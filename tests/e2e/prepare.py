@@ -43,22 +43,22 @@ def _make_trainee(username: str, full_name: str, team_code: str):
     return user
 
 
-def trainee_with_all_but(*, username: str, full_name: str, team_code: str, lesson_slug: str, quiz_course: str,
-                         task_titles: list[str]) -> None:
+def trainee_with_all_but(
+    *, username: str, full_name: str, team_code: str, lesson_slug: str, quiz_course: str, task_titles: list[str]
+) -> None:
     """A fresh trainee who has done every requirement of the demo programme except the lesson
     `lesson_slug`, the quiz of course `quiz_course` and the tasks `task_titles`: those are left to
-    the browser. Prints the ids the journey needs."""
+    the browser. Prints the ids the journey needs, the quiz's answer key and the image task's spec."""
+    from certificates.demo import ensure_programme
     from courses.completion import lessons_by_course
     from courses.services import enroll, mark_lesson_done
+    from courses.task_requirements import task_ids_in
     from quizzes import services as quiz_services
     from quizzes.blocks import quiz_ids_in
     from quizzes.models import PracticalTask, Quiz
     from quizzes.practical import services as task_services
     from quizzes.practical.checkers.report import CheckReport
     from quizzes.practical.practice import ensure_practice_area
-
-    from certificates.demo import ensure_programme
-    from courses.task_requirements import task_ids_in
 
     user = _make_trainee(username, full_name, team_code)
     programme = ensure_programme()
@@ -89,13 +89,19 @@ def trainee_with_all_but(*, username: str, full_name: str, team_code: str, lesso
                 report.add("setup", "journey set-up", required="done", measured="done", passed=True)
                 task_services.record_check(submission_id=submission.pk, report=report)
             else:
-                submission = task_services.submit_work(task=task, user=user, text="自查报告：杀毒软件已更新，涉密计算机物理隔离，软件清单已登记。")
+                submission = task_services.submit_work(
+                    task=task, user=user, text="自查报告：杀毒软件已更新，涉密计算机物理隔离，软件清单已登记。"
+                )
                 task_services.review_submission(
-                    submission=submission, reviewer=_reviewer_of(team_code), accept=True, feedback="合格。",
+                    submission=submission,
+                    reviewer=_reviewer_of(team_code),
+                    accept=True,
+                    feedback="合格。",
                     levels={str(c.pk): c.levels()[0][0] for c in task.rubric_criteria.all()},
                 )
     ensure_practice_area(user=user)
-    _say({"user_id": user.pk, **left})
+    image_task = PracticalTask.objects.get(pk=left["tasks"]["image"])
+    _say({"user_id": user.pk, **left, "key": _answer_key(left["quiz"]), "image_spec": image_task.spec})
 
 
 def _reviewer_of(team_code: str):
@@ -104,8 +110,9 @@ def _reviewer_of(team_code: str):
     return TrainerSupervision.objects.select_related("trainer").get(team__code=team_code).trainer
 
 
-def answer_key(*, quiz_id: int) -> None:
-    """{question id: {"qtype", "right": [choice ids], "text": accepted answer}} for every question of a quiz."""
+def _answer_key(quiz_id: int) -> dict:
+    """{question id: {"qtype", "right", "best", "text", "order"}} for every question of a quiz, from the
+    choices' weights: what the journey answers."""
     from quizzes.models import Question
 
     key = {}
@@ -118,22 +125,18 @@ def answer_key(*, quiz_id: int) -> None:
             "text": choices[0].text if choices else "",
             "order": [c.pk for c in choices],
         }
-    _say(key)
-
-
-def task_original_path(*, task_id: int) -> None:
-    from quizzes.models import PracticalTask
-
-    task = PracticalTask.objects.get(pk=task_id)
-    _say({"path": task.original_image.file.path, "spec": task.spec})
+    return key
 
 
 def certificate_of(*, username: str) -> None:
     from certificates.models import Certificate
 
     found = Certificate.objects.filter(holder__username=username).order_by("-pk").first()
-    _say(None if found is None else {"id": found.pk, "serial": found.serial, "code": found.verification_code,
-                                     "revoked": found.revoked_at is not None})
+    _say(
+        None
+        if found is None
+        else {"id": found.pk, "serial": found.serial, "code": found.verification_code, "revoked": found.revoked_at is not None}
+    )
 
 
 def submission_for_review(*, username: str) -> None:

@@ -1,7 +1,8 @@
 """The whole programme in a real browser: a county webmaster earns the certificate (a), a trainer reviews
 supervised work (c), the bureau revokes the certificate and the public verify page says so (e).
 
-The journeys run in this order (pytest keeps file order); (e) revokes the certificate (a) earned."""
+The journeys run in this order (pytest keeps file order); (e) revokes the certificate (a) earned.
+Screenshots: a11–a26, c01–c05, e01–e04 (a00–a05 belong to the short trainee journey)."""
 
 from __future__ import annotations
 
@@ -72,8 +73,12 @@ def _choose_image(page, opener, title: str) -> None:
 def _build_topic_page(page, area_id: int, folder: Path) -> None:
     """Upload the pictures and build the topic page in the real Wagtail admin, then publish it."""
     files = []
-    for name, size, colour in [("汽博会横幅", (1200, 300), (190, 30, 30)), ("展馆全景", (800, 600), (40, 120, 200)),
-                               ("新车发布", (800, 600), (40, 160, 90)), ("参展路线", (800, 600), (200, 160, 40))]:
+    for name, size, colour in [
+        ("汽博会横幅", (1200, 300), (190, 30, 30)),
+        ("展馆全景", (800, 600), (40, 120, 200)),
+        ("新车发布", (800, 600), (40, 160, 90)),
+        ("参展路线", (800, 600), (200, 160, 40)),
+    ]:
         path = folder / f"{name}.jpg"
         Image.new("RGB", size, colour).save(path, "JPEG", quality=85)
         files.append(path)
@@ -81,13 +86,19 @@ def _build_topic_page(page, area_id: int, folder: Path) -> None:
     page.locator("#fileupload").set_input_files([str(f) for f in files])
     # Each upload turns into an edit form once stored.
     page.locator("#upload-list form").nth(len(files) - 1).wait_for(timeout=WAIT)
-    shot(page, "a10-images-uploaded")
+    shot(page, "a20-images-uploaded")
 
     page.goto(f"{page.base_url}/admin/pages/add/quizzes/topicpage/{area_id}/")
     page.fill("#id_title", "第二届常德汽博会专题")
     page.fill("#id_lead", "第二届常德汽车博览会专题：展会动态、精彩图片和参展指南，一页看全。")
-    _choose_image(page, page.locator("#id_banner_image-chooser button[data-chooser-action-choose], "
-                                     "[data-field-wrapper]:has(#id_banner_image) button[data-chooser-action-choose]").first, "汽博会横幅")
+    _choose_image(
+        page,
+        page.locator(
+            "#id_banner_image-chooser button[data-chooser-action-choose], "
+            "[data-field-wrapper]:has(#id_banner_image) button[data-chooser-action-choose]"
+        ).first,
+        "汽博会横幅",
+    )
     for n, (heading, picture) in enumerate([("展会动态", "展馆全景"), ("精彩图片", "新车发布"), ("参展指南", "参展路线")]):
         # The outer stream has one block type (栏目): its “+” adds a column at once; column order does not matter.
         page.locator("#columns-root button.c-sf-add-button:not([aria-expanded])").last.click()
@@ -96,71 +107,81 @@ def _build_topic_page(page, area_id: int, folder: Path) -> None:
         column = heading_input.locator("xpath=ancestor::*[.//button[@aria-expanded and contains(@class,'c-sf-add-button')]][1]")
         column.locator("button.c-sf-add-button[aria-expanded]").first.click()
         page.get_by_role("option", name="图片").click()
-        _choose_image(page, page.locator(f"#columns-{n}-value-items-0-value-image-chooser button[data-chooser-action-choose]"), picture)
+        _choose_image(
+            page, page.locator(f"#columns-{n}-value-items-0-value-image-chooser button[data-chooser-action-choose]"), picture
+        )
         page.fill(f"#columns-{n}-value-items-0-value-alt_text", f"{heading}：{picture}")
     # A Chinese title gives no automatic slug: set it on the 推荐 (promote) tab.
     page.get_by_role("tab", name="推荐").click()
     page.fill("#id_slug", "auto-expo")
     page.get_by_role("tab", name="内容").click()
-    shot(page, "a11-topic-page-in-admin")
+    shot(page, "a21-topic-page-in-admin")
     page.locator("[data-w-dropdown-target='toggle']").last.click()
     page.get_by_role("button", name="发布").click()
     page.wait_for_load_state()
     assert "/admin/pages/" in page.url and "/add/" not in page.url, page.url
-    shot(page, "a12-topic-page-published")
+    shot(page, "a22-topic-page-published")
 
 
 def test_a_county_webmaster_earns_the_certificate(page, server_env, tmp_path):
     # To keep the journey on what matters, the trainee has already done every other requirement of the
     # programme's four courses (lessons, quizzes, the back-office and reviewed tasks), set up through the
     # shell; the browser does one lesson, the image course's quiz, the image task and the topic page.
-    left = django_shell(server_env, "trainee_with_all_but", username=TRAINEE, full_name="覃晓岚", team_code="lixian",
-                        lesson_slug="size-and-compression", quiz_course="images", task_titles=[IMAGE_TASK, TOPIC_TASK])
-    key = django_shell(server_env, "answer_key", quiz_id=left["quiz"])
+    left = django_shell(
+        server_env,
+        "trainee_with_all_but",
+        username=TRAINEE,
+        full_name="覃晓岚",
+        team_code="lixian",
+        lesson_slug="size-and-compression",
+        quiz_course="images",
+        task_titles=[IMAGE_TASK, TOPIC_TASK],
+    )
+    key = left["key"]
 
     login(page, TRAINEE)
-    shot(page, "a01-my-courses")
+    shot(page, "a11-my-courses")
 
     # A lesson, read and marked done.
     page.goto(page.base_url + left["lesson"]["url"])
-    shot(page, "a02-lesson")
+    shot(page, "a12-lesson")
     page.get_by_role("button", name=re.compile("标记为已完成")).click()
     page.wait_for_load_state()
     page.goto(page.base_url + left["lesson"]["url"])
     assert page.get_by_text("已完成").first.is_visible()
-    shot(page, "a03-lesson-done")
+    shot(page, "a13-lesson-done")
 
     # The course quiz, passed.
     page.goto(f"{page.base_url}/quizzes/{left['quiz']}/")
-    shot(page, "a04-quiz")
+    shot(page, "a14-quiz")
     page.get_by_role("button", name="开始答题").click()
     page.locator("#quiz-form").wait_for()
     _assert_accessible(page)
     _answer_quiz(page, key)
-    shot(page, "a05-quiz-answered")
+    shot(page, "a15-quiz-answered")
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#quiz-submit").click()
     page.locator(".quiz-score--pass").wait_for(timeout=WAIT)
     _assert_accessible(page)
-    shot(page, "a06-quiz-passed")
+    shot(page, "a16-quiz-passed")
 
     # The image task: download the original, process it, upload; the page updates itself after “检查中…”.
     page.goto(f"{page.base_url}/hands-on/tasks/{left['tasks']['image']}/")
     _assert_accessible(page)
-    shot(page, "a07-image-task")
+    shot(page, "a17-image-task")
     with page.expect_download() as download:
         page.get_by_role("link", name="下载原图").click()
     original = Path(download.value.path()).read_bytes()
-    spec = django_shell(server_env, "task_original_path", task_id=left["tasks"]["image"])["spec"]
+    spec = left["image_spec"]
     upload = tmp_path / "expo-stand.jpg"
     upload.write_bytes(_processed_picture(original, spec))
     page.locator("input[type=file]").set_input_files(str(upload))
     page.locator("form.task-form button[type=submit]").click()
     page.wait_for_load_state()
-    shot(page, "a08-image-checking")
+    shot(page, "a18-image-checking")
     _wait_for_check(page, ".task-latest > p.badge--done")
     _assert_accessible(page)
-    shot(page, "a09-image-passed")
+    shot(page, "a19-image-passed")
 
     # The topic page, built in the real Wagtail admin, then checked.
     page.goto(f"{page.base_url}/hands-on/tasks/{left['tasks']['topic_page']}/")
@@ -171,7 +192,7 @@ def test_a_county_webmaster_earns_the_certificate(page, server_env, tmp_path):
     page.get_by_role("button", name="检查我的练习站点").click()
     page.wait_for_load_state()
     _wait_for_check(page, ".task-latest > p.badge--done")
-    shot(page, "a13-topic-page-passed")
+    shot(page, "a23-topic-page-passed")
 
     # The certificate: issued by the worker once the last course completes.
     page.goto(f"{page.base_url}/my/certificates/")
@@ -181,10 +202,10 @@ def test_a_county_webmaster_earns_the_certificate(page, server_env, tmp_path):
         page.wait_for_timeout(1000)  # the worker renders the PDF; reload until it is listed
         page.reload()
     _assert_accessible(page)
-    shot(page, "a14-my-certificates")
+    shot(page, "a24-my-certificates")
     with page.expect_download() as download:
         page.get_by_role("link", name="下载 PDF").first.click()
-    pdf = ARTIFACTS / "a15-certificate.pdf"
+    pdf = ARTIFACTS / "a25-certificate.pdf"
     download.value.save_as(pdf)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     url = re.search(r"https?://\S+/verify/\S+", text).group(0)
@@ -193,7 +214,7 @@ def test_a_county_webmaster_earns_the_certificate(page, server_env, tmp_path):
     page.goto(url)
     assert "有效" in page.locator("main").inner_text()
     _assert_accessible(page)
-    shot(page, "a16-verify-valid")
+    shot(page, "a26-verify-valid")
 
 
 def test_c_trainer_reviews_supervised_work_and_the_trainee_sees_it(page, server_env):
