@@ -40,3 +40,12 @@ def test_placeholders_survive_translation(catalogue):
         if msgstr and set(re.findall(r"%\((\w+)\)[sd]", msgstr)) != wanted:
             broken.append((msgid, msgstr))
     assert broken == []
+
+
+def test_generic_field_names_are_not_translated_for_one_model():
+    """Django's catalogue is global: a bare "description" translated as 课程介绍 (course introduction)
+    labelled programme and question-category descriptions, and Wagtail's image description, as courses."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert "课程" not in translation.gettext("description")

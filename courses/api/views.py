@@ -30,7 +30,9 @@ def _progress_payload(entry):
 class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     """Published courses."""
 
-    lookup_value_regex = r"\d+"  # ids only: anything else is a plain 404 from the router
+    # Ids only, and no longer than a database integer holds (a page id is not range-checked by Django):
+    # anything else is a plain 404 from the router.
+    lookup_value_regex = r"\d{1,18}"
 
     serializer_class = CourseSerializer
     queryset = CoursePage.objects.none()  # names the model for the schema; get_queryset decides what is served
@@ -56,7 +58,9 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
 class LessonViewSet(viewsets.ReadOnlyModelViewSet):
     """Published lessons; drafts and unpublished lessons do not exist here."""
 
-    lookup_value_regex = r"\d+"  # ids only: anything else is a plain 404 from the router
+    # Ids only, and no longer than a database integer holds (a page id is not range-checked by Django):
+    # anything else is a plain 404 from the router.
+    lookup_value_regex = r"\d{1,18}"
 
     queryset = LessonPage.objects.none()  # names the model for the schema; get_queryset decides what is served
 

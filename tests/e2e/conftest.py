@@ -137,3 +137,16 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+def django_shell(env: dict, function: str, **kwargs):
+    """Call a function of tests/e2e/prepare.py inside the server's environment (its database and media);
+    returns what it printed as its last JSON line."""
+    import json
+
+    code = f"from tests.e2e import prepare; prepare.{function}(**{kwargs!r})"
+    done = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=180)
+    if done.returncode:
+        raise RuntimeError(f"{function} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -1,0 +1,146 @@
+"""Data set-up and read-back for the journeys, run inside the server's environment through
+`manage.py shell` (see conftest.django_shell): each function prints one JSON line."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import transaction
+
+DEMO_PASSWORD = "changde2026"
+
+
+def _say(value) -> None:
+    print(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _right_answers(attempt) -> dict[int, dict]:
+    from quizzes.models import Question
+
+    answers = {}
+    for question in Question.objects.filter(pk__in=attempt.question_ids()).prefetch_related("choices"):
+        choices = sorted(question.choices.all(), key=lambda c: (c.sort_order, c.pk))
+        if question.qtype == "short":
+            answers[question.pk] = {"text": choices[0].text}
+        elif question.qtype == "ordering":
+            answers[question.pk] = {"order": [c.pk for c in choices]}
+        elif question.qtype == "multiple":
+            answers[question.pk] = {"choices": [c.pk for c in choices if c.fraction > 0]}
+        else:
+            answers[question.pk] = {"choices": [max(choices, key=lambda c: c.fraction).pk]}
+    return answers
+
+
+@transaction.atomic
+def _make_trainee(username: str, full_name: str, team_code: str):
+    from lms.models import CountyTeam, Role, User
+    from lms.services import assign_role
+
+    user = User.objects.create(username=username, full_name=full_name)
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    assign_role(user=user, role=Role.TRAINEE, team=CountyTeam.objects.get(code=team_code), title="网站管理员")
+    return user
+
+
+def trainee_with_all_but(
+    *, username: str, full_name: str, team_code: str, lesson_slug: str, quiz_course: str, task_titles: list[str]
+) -> None:
+    """A fresh trainee who has done every requirement of the demo programme except the lesson
+    `lesson_slug`, the quiz of course `quiz_course` and the tasks `task_titles`: those are left to
+    the browser. Prints the ids the journey needs, the quiz's answer key and the image task's spec."""
+    from certificates.demo import ensure_programme
+    from courses.completion import lessons_by_course
+    from courses.services import enroll, mark_lesson_done
+    from courses.task_requirements import task_ids_in
+    from quizzes import services as quiz_services
+    from quizzes.blocks import quiz_ids_in
+    from quizzes.models import PracticalTask, Quiz
+    from quizzes.practical import services as task_services
+    from quizzes.practical.checkers.report import CheckReport
+    from quizzes.practical.practice import ensure_practice_area
+
+    user = _make_trainee(username, full_name, team_code)
+    programme = ensure_programme()
+    courses = list(programme.required_courses.all())
+    left = {"lesson": None, "quiz": None, "tasks": {}}
+    for course, lessons in lessons_by_course(courses).items():
+        enroll(user=user, course=course)
+        for lesson in lessons:
+            if lesson.slug == lesson_slug and lesson.get_parent().slug == quiz_course:
+                left["lesson"] = {"id": lesson.pk, "url": lesson.url}
+                continue
+            mark_lesson_done(user=user, lesson=lesson)
+        for quiz_id in {pk for lesson in lessons for pk in quiz_ids_in(lesson.body.raw_data)}:
+            if course.slug == quiz_course:
+                left["quiz"] = quiz_id
+                continue
+            attempt = quiz_services.start_attempt(quiz=Quiz.objects.get(pk=quiz_id), user=user)
+            attempt = quiz_services.submit_attempt(attempt=attempt, user=user, answers=_right_answers(attempt))
+            assert attempt.passed, attempt.pk
+        for task in PracticalTask.objects.filter(pk__in=task_ids_in(lessons)):
+            if task.title in task_titles:
+                left["tasks"][task.kind] = task.pk
+                continue
+            if task.is_automatic:
+                # Only the browser's tasks are really checked; this one is recorded as passed directly.
+                submission = task_services.submit_work(task=task, user=user)
+                report = CheckReport()
+                report.add("setup", "journey set-up", required="done", measured="done", passed=True)
+                task_services.record_check(submission_id=submission.pk, report=report)
+            else:
+                submission = task_services.submit_work(
+                    task=task, user=user, text="自查报告：杀毒软件已更新，涉密计算机物理隔离，软件清单已登记。"
+                )
+                task_services.review_submission(
+                    submission=submission,
+                    reviewer=_reviewer_of(team_code),
+                    accept=True,
+                    feedback="合格。",
+                    levels={str(c.pk): c.levels()[0][0] for c in task.rubric_criteria.all()},
+                )
+    ensure_practice_area(user=user)
+    image_task = PracticalTask.objects.get(pk=left["tasks"]["image"])
+    _say({"user_id": user.pk, **left, "key": _answer_key(left["quiz"]), "image_spec": image_task.spec})
+
+
+def _reviewer_of(team_code: str):
+    from lms.models import TrainerSupervision
+
+    return TrainerSupervision.objects.select_related("trainer").get(team__code=team_code).trainer
+
+
+def _answer_key(quiz_id: int) -> dict:
+    """{question id: {"qtype", "right", "best", "text", "order"}} for every question of a quiz, from the
+    choices' weights: what the journey answers."""
+    from quizzes.models import Question
+
+    key = {}
+    for question in Question.objects.filter(slots__quiz_id=quiz_id).prefetch_related("choices"):
+        choices = sorted(question.choices.all(), key=lambda c: (c.sort_order, c.pk))
+        key[question.pk] = {
+            "qtype": question.qtype,
+            "right": [c.pk for c in choices if c.fraction > 0],
+            "best": max(choices, key=lambda c: c.fraction).pk if choices else None,
+            "text": choices[0].text if choices else "",
+            "order": [c.pk for c in choices],
+        }
+    return key
+
+
+def certificate_of(*, username: str) -> None:
+    from certificates.models import Certificate
+
+    found = Certificate.objects.filter(holder__username=username).order_by("-pk").first()
+    _say(
+        None
+        if found is None
+        else {"id": found.pk, "serial": found.serial, "code": found.verification_code, "revoked": found.revoked_at is not None}
+    )
+
+
+def submission_for_review(*, username: str) -> None:
+    from quizzes.models import Submission
+
+    found = Submission.objects.filter(user__username=username, status="review").order_by("-pk").first()
+    _say(None if found is None else {"id": found.pk, "task_id": found.task_id, "task": found.task.title})
