@@ -268,3 +268,6 @@ class BulkJob(models.Model):
         if not self.total:
             return 100 if self.state == self.State.DONE else 0
         return min(100, round(100 * self.done / self.total))
+
+
+from .qualification.models import CommendationRule  # noqa: E402,F401  (the qualification dashboards' own model)

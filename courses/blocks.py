@@ -5,6 +5,7 @@ from wagtail import blocks
 
 from lms.blocks import (
     RICH_TEXT_FEATURES,
+    SafeRichTextBlock,
     CalloutBlock,
     CaptionedImageBlock,
     DocumentDownloadBlock,
@@ -18,7 +19,7 @@ from quizzes.practical.blocks import PracticalTaskBlock
 class LessonBodyBlock(blocks.StreamBlock):
     """Blocks of a lesson, in the order the trainer sets."""
 
-    text = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES, icon="pilcrow")
+    text = SafeRichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES, icon="pilcrow")
     image = CaptionedImageBlock()
     callout = CalloutBlock()
     steps = StepsBlock()

@@ -5,6 +5,19 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.rich_text import RichText
+
+from .sanitize import clean_rich_text
+
+
+class SafeRichTextBlock(blocks.RichTextBlock):
+    """Rich text that drops scripts, event handlers and unknown markup however it was stored."""
+
+    def to_python(self, value):
+        return RichText(clean_rich_text(value or ""))
+
+    def get_prep_value(self, value):
+        return clean_rich_text(super().get_prep_value(value) or "")
 
 
 class CaptionedImageBlock(blocks.StructBlock):
@@ -30,7 +43,7 @@ class CalloutBlock(blocks.StructBlock):
         default="tip",
     )
     title = blocks.CharBlock(label=_("title"), required=False, max_length=100)
-    text = blocks.RichTextBlock(label=_("text"), features=["bold", "italic", "link", "ol", "ul"])
+    text = SafeRichTextBlock(label=_("text"), features=["bold", "italic", "link", "ol", "ul"])
 
     class Meta:
         icon = "warning"
@@ -42,7 +55,7 @@ class CalloutBlock(blocks.StructBlock):
 
 class StepBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("step"), max_length=200)
-    text = blocks.RichTextBlock(label=_("details"), required=False, features=["bold", "italic", "link", "ol", "ul", "code"])
+    text = SafeRichTextBlock(label=_("details"), required=False, features=["bold", "italic", "link", "ol", "ul", "code"])
     screenshot = ImageChooserBlock(label=_("screenshot"), required=False)
     screenshot_alt = blocks.CharBlock(label=_("screenshot alt text"), required=False, max_length=200)
 

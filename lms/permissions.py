@@ -91,6 +91,21 @@ def can_review_person(reviewer: User, person: User) -> bool:
     return reviewable_teams(reviewer).filter(pk__in=person_teams).exists()
 
 
+def can_manage_rosters(user: User) -> bool:
+    """Rosters (花名册) are the bureau's to import: they create and deactivate people in every county."""
+    return is_bureau_admin(user)
+
+
+def can_see_commendation(user: User) -> bool:
+    """Commendation candidates (先进单位/先进个人) are the bureau's decision, made across all teams."""
+    return is_bureau_admin(user)
+
+
+def can_see_qualification(user: User) -> bool:
+    """Whether the team qualification dashboard has anything to show this person."""
+    return is_bureau_admin(user) or visible_teams(user).exists()
+
+
 def can_manage_quizzes(user: User) -> bool:
     """Author questions and quizzes, import and export, see item analysis, regrade: trainers and bureau admins."""
     return can_author_courses(user)

@@ -1,6 +1,8 @@
 """Admin for county teams, memberships, supervision and the audit log."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -8,6 +10,7 @@ from wagtail import hooks
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from . import permissions
 from .models import AuditEvent, CountyTeam, Membership, TrainerSupervision
 
 
@@ -77,3 +80,20 @@ class PeopleGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_people_viewsets():
     return PeopleGroup()
+
+
+class RosterMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_manage_rosters(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_roster_urls():
+    from .admin_roster import roster_import
+
+    return [path("roster/import/", roster_import, name="lms_roster_import")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_roster_menu_item():
+    return RosterMenuItem(_("Import roster"), reverse("lms_roster_import"), icon_name="upload", order=301)

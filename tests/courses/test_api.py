@@ -90,3 +90,14 @@ def test_schema_and_docs(api):
 @pytest.mark.parametrize("url", ["/api/v1/courses/abc/", "/api/v1/lessons/null,null/", "/api/v1/quizzes/null,null/results/"])
 def test_non_numeric_ids_are_404(api, url):
     assert api.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/api/v1/lessons/99999999999999999999999/", "/api/v1/attempts/99999999999999999999999/"])
+def test_ids_too_large_for_the_database_are_404(api, url):
+    response = api.get(url)
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
+
+
+def test_pages_with_huge_ids_are_404(client, trainee):
+    client.force_login(trainee)
+    assert client.get("/quizzes/99999999999999999999999/").status_code == 404

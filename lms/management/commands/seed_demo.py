@@ -7,7 +7,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 
 # Demo modules that live below an app package, run right after that app's own demo.
-EXTRA_DEMOS = {"quizzes": ["quizzes.practical.demo"]}
+EXTRA_DEMOS = {"quizzes": ["quizzes.practical.demo"], "certificates": ["certificates.qualification.demo"]}
 
 
 class Command(BaseCommand):
