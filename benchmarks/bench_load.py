@@ -57,10 +57,10 @@ Membership.objects.bulk_create([Membership(user=u, team=team, role=Role.TRAINEE)
     subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
-def start_server(env: dict, port: int, workers: int = 4) -> subprocess.Popen:
+def start_server(env: dict, port: int, workers: int = 4, extra: tuple[str, ...] = ()) -> subprocess.Popen:
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "lms.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", "2", "--timeout", "60", "--log-level", "warning"],
+         "--threads", "2", "--timeout", "60", "--log-level", "warning", *extra],
         cwd=ROOT, env=env,
     )
     for _ in range(200):
