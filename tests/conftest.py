@@ -1,6 +1,7 @@
 """Shared fixtures: a temporary MEDIA_ROOT, the academy's page tree, and people in every role."""
 
 import pytest
+from django.db import connection
 
 from tests.factories import CourseFactory, LessonFactory, TeamFactory, UserFactory
 
@@ -69,3 +70,9 @@ def team_lead(team):
 @pytest.fixture
 def bureau_admin(db):
     return UserFactory(full_name="钱秀英", role="bureau_admin")
+
+
+def pytest_runtest_setup(item):
+    """Tests marked `postgres` need real row locks and concurrent connections: they skip on SQLite."""
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (real row locks, concurrent connections): set DATABASE_URL=postgres://…")

@@ -4,7 +4,6 @@ serial exactly once. Threads with their own connections, released together by a 
 import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from certificates import services
@@ -13,12 +12,6 @@ from courses.models import Enrollment
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture(autouse=True)
-def needs_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL for real row locks: set DATABASE_URL=postgres://…")
 
 
 def _in_parallel(functions):

@@ -11,11 +11,9 @@ The rules under test:
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
 from django.utils import timezone
 
 from certificates.models import Certificate, SerialCounter
@@ -25,44 +23,11 @@ from lms.models import AuditEvent
 from quizzes import services as quiz_services
 from quizzes.models import Attempt, Response
 from tests.certificates.factories import ProgrammeFactory
+from tests.concurrency import all_at_once
 from tests.factories import CourseFactory, LessonFactory, UserFactory
 from tests.quizzes.factories import question, quiz, right_answer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("real row locks and 50 concurrent connections need PostgreSQL: set DATABASE_URL=postgres://…")
-
-
-def all_at_once(workers):
-    """Run each callable in its own thread and connection, all released at the same instant.
-
-    Each thread opens its connection before the barrier, so the release is not staggered by connecting.
-    Returns what each callable returned or raised, in order.
-    """
-    barrier = threading.Barrier(len(workers))
-    results: list = [None] * len(workers)
-
-    def run(index, work):
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=30)
-            results[index] = work()
-        except Exception as error:  # noqa: BLE001 - the test inspects what each thread ended with
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting: deadlock?"
-    return results
 
 
 def unexpected(results, *allowed):

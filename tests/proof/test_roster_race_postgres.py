@@ -8,19 +8,12 @@ from courses.models import Enrollment, LessonProgress
 from courses.services import mark_lesson_done
 from lms import roster
 from lms.models import Membership, User
+from tests.concurrency import all_at_once
 from tests.factories import CourseFactory, LessonFactory, TeamFactory
 
-from .test_races_postgres import all_at_once, unexpected
+from .test_races_postgres import unexpected
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("real row locks and concurrent connections need PostgreSQL: set DATABASE_URL=postgres://…")
 
 
 def _rows(team_name: str, title: str) -> list[roster.RosterRow]:

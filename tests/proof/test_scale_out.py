@@ -49,12 +49,6 @@ TEAMS = 10
 WAIT_SECONDS = 150
 
 
-@pytest.fixture(autouse=True)
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("several processes on one database need PostgreSQL: set DATABASE_URL=postgres://…")
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

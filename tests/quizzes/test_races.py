@@ -1,14 +1,13 @@
 """Real races on PostgreSQL: two submits of one attempt grade it once; parallel starts are numbered
 without gaps or duplicates. Threads with their own connections, no mocks."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
 
 from lms.models import AuditEvent
 from quizzes import services
 from quizzes.models import Attempt
+from tests.concurrency import all_at_once
 
 from .factories import question, quiz, right_answer
 
@@ -18,40 +17,12 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks (select_for_update) need PostgreSQL: set DATABASE_URL")
-
-
-def run_together(workers):
-    """Run the callables at the same moment in threads; return what each returned or raised."""
-    barrier = threading.Barrier(len(workers))
-    results = [None] * len(workers)
-
-    def run(index, work):
-        try:
-            barrier.wait()
-            results[index] = work()
-        except Exception as error:  # noqa: BLE001 - the test inspects what each thread ended with
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, w)) for i, w in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def test_two_parallel_submits_grade_once(trainee):
     item = question()
     q = quiz([item])
     for _ in range(3):
         attempt = services.start_attempt(quiz=q, user=trainee)
-        results = run_together([
+        results = all_at_once([
             lambda a=attempt: services.submit_attempt(attempt=a, user=trainee, answers={item.pk: right_answer(item)}),
             lambda a=attempt: services.submit_attempt(attempt=a, user=trainee),
         ])
@@ -78,7 +49,7 @@ def test_parallel_starts_number_attempts_without_gaps(trainee):
                 pass
         return numbers
 
-    results = run_together([start_and_submit for _ in range(4)])
+    results = all_at_once([start_and_submit for _ in range(4)])
     assert not [r for r in results if isinstance(r, Exception)], results
     numbers = sorted(Attempt.objects.filter(quiz=q, user=trainee).values_list("number", flat=True))
     assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 3
@@ -87,7 +58,7 @@ def test_parallel_starts_number_attempts_without_gaps(trainee):
 
 def test_simultaneous_first_starts_share_one_attempt(trainee):
     q = quiz([question()])
-    results = run_together([lambda: services.start_attempt(quiz=q, user=trainee) for _ in range(3)])
+    results = all_at_once([lambda: services.start_attempt(quiz=q, user=trainee) for _ in range(3)])
     assert all(isinstance(r, Attempt) for r in results), results
     assert len({r.pk for r in results}) == 1
     assert Attempt.objects.filter(quiz=q, user=trainee).count() == 1

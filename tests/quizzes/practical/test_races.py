@@ -3,7 +3,6 @@
 import threading
 
 import pytest
-from django.db import connection
 
 from quizzes.models import Submission
 from quizzes.practical.services import SubmissionRefused, submit_work
@@ -12,12 +11,6 @@ from .factories import TaskFactory
 
 # serialized_rollback: another transactional test may have flushed the rows the migrations made (content types, pages).
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture(autouse=True)
-def needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are only exercised on PostgreSQL (set DATABASE_URL)")
 
 
 def test_duplicate_rapid_submissions(trainee):
