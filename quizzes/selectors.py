@@ -240,3 +240,25 @@ def quiz_results(*, quiz: Quiz, viewer: User, team: CountyTeam | None = None) ->
     rows.sort(key=lambda r: ((r.team.sort_order, r.team.code) if r.team else (10**6, ""), r.user.username))
     return rows
 
+
+
+def full_marks_answers(*, attempt) -> dict[int, dict]:
+    """An answer to each question of `attempt` that earns full marks, in the form the quiz engine takes.
+
+    For demo data and test set-up: never sent to a trainee (the review policy decides what they see).
+    """
+    from .models import Question
+
+    answers = {}
+    for question in Question.objects.filter(pk__in=attempt.question_ids()).prefetch_related("choices"):
+        choices = sorted(question.choices.all(), key=lambda c: (c.sort_order, c.pk))
+        best = max(choices, key=lambda c: c.fraction)
+        if question.qtype == "short":
+            answers[question.pk] = {"text": best.text}
+        elif question.qtype == "ordering":
+            answers[question.pk] = {"order": [c.pk for c in choices]}
+        elif question.qtype == "multiple":
+            answers[question.pk] = {"choices": [c.pk for c in choices if c.fraction > 0]}
+        else:
+            answers[question.pk] = {"choices": [best.pk]}
+    return answers

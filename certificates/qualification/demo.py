@@ -35,29 +35,12 @@ def _programme() -> Programme | None:
     return programme
 
 
-def _right_answers(attempt) -> dict[int, dict]:
-    """The correct answer to each question of an attempt, as the quiz engine expects them."""
-    from quizzes.models import Question
-
-    answers = {}
-    for question in Question.objects.filter(pk__in=attempt.question_ids()).prefetch_related("choices"):
-        choices = sorted(question.choices.all(), key=lambda c: (c.sort_order, c.pk))
-        if question.qtype == "short":
-            answers[question.pk] = {"text": choices[0].text}
-        elif question.qtype == "ordering":
-            answers[question.pk] = {"order": [c.pk for c in choices]}
-        else:
-            good = [c.pk for c in choices if c.fraction > 0]
-            answers[question.pk] = {"choices": good if question.qtype == "multiple" else good[:1]}
-    return answers
-
-
 def _pass_quizzes(trainee, lessons) -> None:
     """Pass every quiz embedded in these lessons that the trainee has not passed yet."""
     from quizzes import services as quiz_services
     from quizzes.blocks import quiz_ids_in
     from quizzes.models import Quiz
-    from quizzes.selectors import outcome
+    from quizzes.selectors import full_marks_answers, outcome
 
     quiz_ids = [pk for lesson in lessons for pk in quiz_ids_in(lesson.body.raw_data)]
     for quiz in Quiz.objects.filter(pk__in=quiz_ids, is_published=True):
@@ -65,7 +48,7 @@ def _pass_quizzes(trainee, lessons) -> None:
         if current.passed or (current.attempts_left == 0):
             continue
         attempt = current.open_attempt or quiz_services.start_attempt(quiz=quiz, user=trainee)
-        quiz_services.submit_attempt(attempt=attempt, user=trainee, answers=_right_answers(attempt))
+        quiz_services.submit_attempt(attempt=attempt, user=trainee, answers=full_marks_answers(attempt=attempt))
 
 
 @transaction.atomic

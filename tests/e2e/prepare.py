@@ -14,23 +14,6 @@ def _say(value) -> None:
     print(json.dumps(value, ensure_ascii=False, default=str))
 
 
-def _right_answers(attempt) -> dict[int, dict]:
-    from quizzes.models import Question
-
-    answers = {}
-    for question in Question.objects.filter(pk__in=attempt.question_ids()).prefetch_related("choices"):
-        choices = sorted(question.choices.all(), key=lambda c: (c.sort_order, c.pk))
-        if question.qtype == "short":
-            answers[question.pk] = {"text": choices[0].text}
-        elif question.qtype == "ordering":
-            answers[question.pk] = {"order": [c.pk for c in choices]}
-        elif question.qtype == "multiple":
-            answers[question.pk] = {"choices": [c.pk for c in choices if c.fraction > 0]}
-        else:
-            answers[question.pk] = {"choices": [max(choices, key=lambda c: c.fraction).pk]}
-    return answers
-
-
 @transaction.atomic
 def _make_trainee(username: str, full_name: str, team_code: str):
     from lms.models import CountyTeam, Role, User
@@ -59,6 +42,7 @@ def trainee_with_all_but(
     from quizzes.practical import services as task_services
     from quizzes.practical.checkers.report import CheckReport
     from quizzes.practical.practice import ensure_practice_area
+    from quizzes.selectors import full_marks_answers
 
     user = _make_trainee(username, full_name, team_code)
     programme = ensure_programme()
@@ -76,7 +60,7 @@ def trainee_with_all_but(
                 left["quiz"] = quiz_id
                 continue
             attempt = quiz_services.start_attempt(quiz=Quiz.objects.get(pk=quiz_id), user=user)
-            attempt = quiz_services.submit_attempt(attempt=attempt, user=user, answers=_right_answers(attempt))
+            attempt = quiz_services.submit_attempt(attempt=attempt, user=user, answers=full_marks_answers(attempt=attempt))
             assert attempt.passed, attempt.pk
         for task in PracticalTask.objects.filter(pk__in=task_ids_in(lessons)):
             if task.title in task_titles:

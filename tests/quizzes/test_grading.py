@@ -108,3 +108,18 @@ def test_attempt_score_points_and_pass_mark(trainee):
     assert attempt.score == D("3.50") and attempt.max_score == D("4.00")
     assert attempt.percent == D("87.50") and attempt.passed is True
     assert {r.question_id: r.score for r in attempt.responses.all()} == {single.pk: D("2.00"), multiple.pk: D("0.50"), short.pk: D("1.00")}
+
+
+def test_full_marks_answers_earn_full_marks(trainee):
+    from quizzes import selectors, services
+    from tests.quizzes.factories import question, quiz
+
+    items = [
+        question(qtype="single"),
+        question(qtype="multiple", options=[("甲", 50, ""), ("乙", 50, ""), ("丙", -100, "")]),
+        question(qtype="short", options=[("rgb", 50, ""), ("RGB", 100, "")]),
+        question(qtype="ordering", options=[("一", 0, ""), ("二", 0, ""), ("三", 0, "")]),
+    ]
+    attempt = services.start_attempt(quiz=quiz(items, shuffle_choices=True), user=trainee)
+    graded = services.submit_attempt(attempt=attempt, user=trainee, answers=selectors.full_marks_answers(attempt=attempt))
+    assert graded.percent == 100
