@@ -24,6 +24,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from harness import report  # noqa: E402
+
 from certificates import pdf  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗欧阳"
@@ -154,6 +156,10 @@ def main():
     for item in data:
         pdf.certificate_html(item)
     ms_html = (time.perf_counter() - start) * 1000 / len(data)
+    size = f"{args.count} certificates"
+    report("certificate PDF, our renderer", ms_ours, "ms/cert", size=size, baseline=f"plain WeasyPrint {ms_plain:.1f} ms: ×{ms_plain / ms_ours:.2f} faster")
+    report("certificate PDF, plain WeasyPrint on the same HTML", ms_plain, "ms/cert", size=size)
+    report("certificate PDF size, mean", statistics.mean(sizes) / 1024, "KB", size=size, baseline="target ≤ 50 KB")
     print(f"  our renderer (template + QR + WeasyPrint, CSS and fonts reused): {ms_ours:6.1f} ms/cert")
     print(f"  plain WeasyPrint on the same HTML (new CSS + fonts each time):   {ms_plain:6.1f} ms/cert")
     print(f"  of which template + QR code alone:                               {ms_html:6.1f} ms/cert")
@@ -162,7 +168,9 @@ def main():
     )
     print("Bulk throughput (worker processes, each with its own renderer):")
     for workers in (1, 2):
-        print(f"  {workers} worker(s): {throughput(data, workers):6.1f} certificates/s")
+        rate = throughput(data, workers)
+        report(f"bulk rendering, {workers} worker process(es)", rate, "certs/s", size=size)
+        print(f"  {workers} worker(s): {rate:6.1f} certificates/s")
     print(f"  (this machine has {os.cpu_count()} CPU cores)")
     if not args.no_db:
         print("Service path on SQLite (issue, then render and store):")

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
 
 import django  # noqa: E402
+from harness import report  # noqa: E402
 
 django.setup()
 
@@ -94,6 +95,7 @@ def main() -> None:
     data = make_photo()
     print(f"12 MP JPEG: {SIZE[0]}×{SIZE[1]}, {len(data) / 1024 / 1024:.1f} MiB; median of {RUNS} runs, each in a fresh process")
     print(f"{'what':<45} {'time (ms)':>10} {'peak RSS growth (MiB)':>22}")
+    results = {}
     for kind in (
         "plain full decode (Image.open + load)",
         "plain full decode + resize to 512",
@@ -103,6 +105,12 @@ def main() -> None:
     ):
         ms, mib = measure(kind, data)
         print(f"{kind:<45} {ms:>10.1f} {mib:>22.1f}")
+        results[kind] = (ms, mib)
+    base_ms, base_mib = results["plain full decode (Image.open + load)"]
+    for kind, (ms, mib) in results.items():
+        baseline = "" if kind.startswith("plain full decode (") else f"Pillow full decode: {base_ms:.1f} ms, {base_mib:.1f} MiB"
+        report(f"12 MP JPEG: {kind}", ms, "ms", size="4000×3000 JPEG", baseline=baseline)
+        report(f"12 MP JPEG: {kind}, peak memory growth", mib, "MiB", size="4000×3000 JPEG")
 
 
 if __name__ == "__main__":

@@ -9,13 +9,12 @@ from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from courses import services  # noqa: E402
+from courses.demo import seed as seed_courses  # noqa: E402
 from courses.demo_content import COURSES  # noqa: E402
+from courses.models import CoursePage  # noqa: E402
 from courses.setup import ensure_academy_site  # noqa: E402
 from lms.demo import seed as seed_people  # noqa: E402
-from lms.models import User  # noqa: E402
-from courses.demo import seed as seed_courses  # noqa: E402
-from courses.models import CoursePage  # noqa: E402
-from lms.models import HomePage  # noqa: E402
+from lms.models import HomePage, User  # noqa: E402
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from harness import report  # noqa: E402
 
 QUESTIONS = 50
 
@@ -119,6 +120,8 @@ def main():
         total += median
         queries = sorted({run[step][1] for run in runs})
         print(f"  {step:<16} {median * 1000:8.1f} ms   {'/'.join(map(str, queries))} queries")
+        report(f"{QUESTIONS}-question attempt: {step}", median * 1000, "ms", size=f"{connection.vendor}, {args.runs} runs")
+        report(f"{QUESTIONS}-question attempt: {step}, queries", max(queries), "queries", size=f"{connection.vendor}")
     print(f"  {'total':<16} {total * 1000:8.1f} ms")
 
 

@@ -16,9 +16,13 @@ RESULTS = HERE / "out" / "results.jsonl"
 
 def main() -> int:
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.unlink(missing_ok=True)
     scripts = sorted(HERE.glob("bench_*.py"))
     only = sys.argv[1:]
+    # `run_all.py bench_x bench_y` re-runs some benchmarks and keeps the others' last figures.
+    kept = []
+    if only and RESULTS.exists():
+        kept = [line for line in RESULTS.read_text(encoding="utf-8").splitlines() if json.loads(line)["bench"] not in only]
+    RESULTS.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
     failed = []
     for script in scripts:
         if only and script.stem not in only:
