@@ -5,10 +5,10 @@ from wagtail import blocks
 
 from lms.blocks import (
     RICH_TEXT_FEATURES,
-    SafeRichTextBlock,
     CalloutBlock,
     CaptionedImageBlock,
     DocumentDownloadBlock,
+    SafeRichTextBlock,
     StepsBlock,
     VideoBlock,
 )

@@ -51,6 +51,11 @@ class CourseProgress:
         return completion.percent_done(self.requirements)
 
     @property
+    def done_lessons(self) -> list[int]:
+        """Ids of this course's lessons the trainee has done, in course order."""
+        return [lesson.pk for lesson in self.lessons if lesson.pk in self.done_lesson_ids]
+
+    @property
     def done_count(self) -> int:
         return sum(r.done for r in self.requirements)
 

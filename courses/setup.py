@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site, Workflow, WorkflowPage
-from wagtail.models import GroupApprovalTask
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+)
 
-from lms.models import HomePage
+from lms.models import HomePage, Role
 from lms.services import ROLE_GROUPS
-from lms.models import Role
 
 from .models import CourseIndexPage
 

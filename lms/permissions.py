@@ -33,10 +33,6 @@ def is_trainer(user: User) -> bool:
     return Role.TRAINER in roles_of(user)
 
 
-def is_team_lead(user: User) -> bool:
-    return Role.TEAM_LEAD in roles_of(user)
-
-
 def is_staff_member(user: User) -> bool:
     """Trainers, team leads and bureau admins: people who look at others' progress."""
     return is_bureau_admin(user) or bool(roles_of(user) & {Role.TRAINER, Role.TEAM_LEAD})

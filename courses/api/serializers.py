@@ -52,7 +52,7 @@ class ProgressSerializer(serializers.Serializer):
     enrolled_at = serializers.DateTimeField(source="enrollment.enrolled_at", allow_null=True, default=None)
     completed_at = serializers.DateTimeField(source="enrollment.completed_at", allow_null=True, default=None)
     percent = serializers.IntegerField()
-    done_lesson_ids = serializers.ListField(child=serializers.IntegerField())
+    done_lesson_ids = serializers.ListField(source="done_lessons", child=serializers.IntegerField())
     continue_lesson_id = serializers.IntegerField(source="continue_lesson.pk", allow_null=True, default=None)
     requirements = RequirementSerializer(many=True)
 

@@ -22,11 +22,6 @@ from .serializers import (
 )
 
 
-def _progress_payload(entry):
-    entry.done_lesson_ids = sorted(entry.done_lesson_ids & {lesson.pk for lesson in entry.lessons})
-    return entry
-
-
 class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     """Published courses."""
 
@@ -52,7 +47,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def progress(self, request, pk=None):
         course = self.get_object()
-        return Response(ProgressSerializer(_progress_payload(selectors.course_outline(user=request.user, course=course))).data)
+        return Response(ProgressSerializer(selectors.course_outline(user=request.user, course=course)).data)
 
 
 class LessonViewSet(viewsets.ReadOnlyModelViewSet):
@@ -83,7 +78,7 @@ class LessonViewSet(viewsets.ReadOnlyModelViewSet):
         lesson: LessonPage = self.get_object()
         services.mark_lesson_done(user=request.user, lesson=lesson)
         course = lesson.get_parent().specific
-        return Response(ProgressSerializer(_progress_payload(selectors.course_outline(user=request.user, course=course))).data)
+        return Response(ProgressSerializer(selectors.course_outline(user=request.user, course=course)).data)
 
 
 class MyEnrollmentsView(APIView):
@@ -91,7 +86,7 @@ class MyEnrollmentsView(APIView):
 
     @extend_schema(responses=ProgressSerializer(many=True))
     def get(self, request):
-        return Response(ProgressSerializer([_progress_payload(e) for e in selectors.my_courses(user=request.user)], many=True).data)
+        return Response(ProgressSerializer(selectors.my_courses(user=request.user), many=True).data)
 
     @extend_schema(request=EnrollInputSerializer, responses={201: ProgressSerializer})
     def post(self, request):
@@ -102,7 +97,7 @@ class MyEnrollmentsView(APIView):
             raise NotFound()
         services.enroll(user=request.user, course=course)
         entry = selectors.course_outline(user=request.user, course=course)
-        return Response(ProgressSerializer(_progress_payload(entry)).data, status=status.HTTP_201_CREATED)
+        return Response(ProgressSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
 class PersonProgressView(APIView):
@@ -113,4 +108,4 @@ class PersonProgressView(APIView):
         person = get_object_or_404(User, pk=user_id)
         if not permissions.can_view_person(request.user, person):
             raise NotFound()
-        return Response(ProgressSerializer([_progress_payload(e) for e in selectors.person_progress(person=person)], many=True).data)
+        return Response(ProgressSerializer(selectors.person_progress(person=person), many=True).data)
