@@ -110,15 +110,16 @@ def test_bad_question_files_import_nothing_or_only_clean_questions(case):
         assert report.issues and not Question.objects.exists()
 
 
-def test_moodle_gift_file_with_errors_imports_nothing_half_way():
-    path = MOODLE / "gift_errors.txt"
+def test_moodle_file_with_errors_imports_only_whole_questions():
+    path = MOODLE / "aiken_errors.txt"
     if not path.exists():
         pytest.skip(f"{path} not present (../shared is absent)")
     from quizzes.importing import import_questions
 
     before = Question.objects.count()
-    report = import_questions(data=path.read_bytes(), fmt="gift", category_path="测试/Moodle")
-    assert Question.objects.count() - before == len(report.imported)
+    report = import_questions(data=path.read_bytes(), fmt="aiken", category_path="测试/Moodle")
+    assert report.issues
+    assert Question.objects.count() - before == report.imported
 
 
 def test_names_with_html_are_shown_as_text(client, bureau_admin, course):
