@@ -7,8 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 # Debian packages the product needs: a CJK font and HarfBuzz subsetting for certificates,
-# poppler-utils to read PDFs back in tests, Chromium for browser tests, gettext for translations.
-SYSTEM_PACKAGES := fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils chromium gettext
+# poppler-utils to read PDFs back in tests, Chromium for browser tests, gettext for translations,
+# python3-venv so Debian's own python3 can create .venv on a fresh machine.
+SYSTEM_PACKAGES := fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils chromium gettext python3-venv
 
 .PHONY: run test system-packages venv install migrate demo messages bench lint clean
 
@@ -22,20 +23,10 @@ $(VENV)/.installed: $(VENV)/bin/activate requirements.txt requirements-dev.txt
 
 venv install: system-packages $(VENV)/.installed
 
+# Waits for the apt lock when another process holds it (APT_LOCK_TIMEOUT, default 600 s); without root or
+# apt it names the packages to install.
 system-packages:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing system packages: $$missing"; \
-	    (apt-get install -y -qq $$missing >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null)) \
-	      || { echo "Could not install: $$missing"; exit 1; }; \
-	  else \
-	    echo "Missing system packages: $$missing"; \
-	    echo "Install them with: sudo apt-get install $$missing"; \
-	    echo "(Chinese certificates need fonts-lxgw-wenkai and libharfbuzz-subset0; tests need poppler-utils and chromium.)"; \
-	    exit 1; \
-	  fi; \
-	fi
+	@bash scripts/system_packages.sh $(SYSTEM_PACKAGES)
 
 messages: $(VENV)/.installed
 	cd lms && ../$(PY) ../manage.py compilemessages --ignore=.venv >/dev/null
@@ -50,9 +41,11 @@ migrate: install messages
 demo: migrate
 	$(PY) manage.py seed_demo
 
+# The worker's lines carry a [worker] prefix so they stand apart from the request log; the worker does not
+# reload on code changes (runserver still does): restart make run after changing task code.
 run: demo
 	@echo "Serving on http://127.0.0.1:8000 — demo logins are in README.md. Ctrl-C stops server and worker."
-	@$(PY) manage.py db_worker & worker=$$!; \
+	@$(PY) -u manage.py db_worker --no-reload > >(sed -u 's/^/[worker] /') 2>&1 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
