@@ -63,4 +63,4 @@ def seed(stdout=None) -> None:
             services.revoke_certificate(certificate=certificate, actor=bureau, reason=revoke_reason, now=now - timedelta(days=3))
         made += 1
     if stdout is not None:
-        stdout.write(f"  programme “{programme.name}”, {made} new demo certificate(s)")
+        stdout.write(f"certificates: programme “{programme.name}”, {made} new demo certificate(s)")

@@ -113,4 +113,4 @@ def seed(stdout=None) -> None:
         for lesson in lessons[: index % (len(lessons) + 1)]:
             mark_lesson_done(user=trainee, lesson=lesson)
     if stdout:
-        stdout.write(f"  courses: {len(courses)} with {LessonPage.objects.count()} lessons")
+        stdout.write(f"courses: {len(courses)} courses, {LessonPage.objects.count()} lessons")

@@ -52,4 +52,4 @@ def seed(stdout=None) -> None:
             trainee = _user(f"{team.code}{n + 1}", name, phone=f"1390736{index:02d}{n:02d}")
             assign_role(user=trainee, role=Role.TRAINEE, team=team, title="网站管理员")
     if stdout:
-        stdout.write(f"  people: {User.objects.count()} users in {len(teams)} county teams")
+        stdout.write(f"people: {User.objects.count()} users in {len(teams)} county teams")

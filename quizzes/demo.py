@@ -124,4 +124,4 @@ def seed(stdout=None) -> None:
         group = (trainees[offset:] + trainees[:offset])[: max(1, len(trainees) * 2 // 3)]
         taken += _attempts(quiz, group, seed=2026 + number)
     if stdout:
-        stdout.write(f"  quizzes: {len(quizzes)} quizzes, {Question.objects.count()} questions, {taken} new demo attempts")
+        stdout.write(f"quizzes: {len(quizzes)} quizzes, {Question.objects.count()} questions, {taken} new demo attempts")

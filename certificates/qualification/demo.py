@@ -92,4 +92,4 @@ def seed(stdout=None) -> None:
                     )
             touched += 1
     if stdout:
-        stdout.write(f"  qualification: progress for {touched} trainees against “{programme.name}”")
+        stdout.write(f"qualification: progress for {touched} trainees against “{programme.name}”")

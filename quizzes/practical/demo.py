@@ -207,5 +207,5 @@ def seed(stdout=None) -> None:
         ensure_practice_area(user=trainee)
     _submissions(tasks)
     if stdout:
-        stdout.write(f"  hands-on tasks: {PracticalTask.objects.count()}, submissions: {Submission.objects.count()}, "
+        stdout.write(f"hands-on tasks: {PracticalTask.objects.count()}, submissions: {Submission.objects.count()}, "
                      f"practice sites: {PracticeAreaPage.objects.count()}")

@@ -1,7 +1,13 @@
-"""`seed_demo` builds the demo once; running it again adds nothing."""
+"""`seed_demo` builds the demo once, saying one line per demo module; running it again adds nothing."""
+
+import io
+import logging.config
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+
+from lms.settings import base as base_settings
 
 from courses.models import CoursePage, LessonPage
 from lms.models import CountyTeam, Membership, TrainerSupervision, User
@@ -16,8 +22,28 @@ def _counts():
     )
 
 
-def test_seed_demo_is_idempotent_and_complete(client):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+DEMO_MODULES = 6  # lms, courses, quizzes, quizzes.practical, certificates, certificates.qualification
+
+
+def _seed_with_console_logging(capsys):
+    """Run seed_demo as `make run` does: logging to the console as configured for development (the test settings
+    silence INFO), so Wagtail's per-page lines would show up here if the loader let them through."""
+    logging.config.dictConfig(base_settings.LOGGING)  # its console handler binds to capsys's stderr
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("seed_demo", stdout=out, stderr=err)
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+    captured = capsys.readouterr()
+    return [line for line in (out.getvalue() + err.getvalue() + captured.out + captured.err).splitlines() if line.strip()]
+
+
+def test_seed_demo_is_quiet_idempotent_and_complete(client, capsys):
+    lines = _seed_with_console_logging(capsys)
+    # One summary line per demo module (e.g. "courses: 4 courses, 23 lessons") and the closing line.
+    assert len(lines) <= DEMO_MODULES + 1, "\n".join(lines[:20])
+    assert any(line.startswith("courses: 4 courses, ") for line in lines), lines
+    assert lines[-1] == "Demo data ready. Logins are listed in README.md."
     first = _counts()
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert _counts() == first

@@ -1,5 +1,7 @@
 """Load the demo data: people and teams, courses, and whatever each app adds in its `demo.py`."""
 
+import logging
+from contextlib import contextmanager, nullcontext
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -10,17 +12,32 @@ from django.core.management.base import BaseCommand
 EXTRA_DEMOS = {"quizzes": ["quizzes.practical.demo"], "certificates": ["certificates.qualification.demo"]}
 
 
+@contextmanager
+def _quiet_wagtail():
+    """Wagtail logs every page created, edited and published at INFO: some 500 lines for the demo, which would
+    bury the summary `make run` prints. Each demo module writes one line instead."""
+    logger = logging.getLogger("wagtail")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 class Command(BaseCommand):
     help = "Create demo teams, people, courses and the rest (idempotent: safe to run again)."
 
     def handle(self, *args, **options):
-        # Apps seed in INSTALLED_APPS order, so each app's demo can rely on the ones it depends on.
-        for config in apps.get_app_configs():
-            if not config.name.startswith(("lms", "courses", "quizzes", "certificates")):
-                continue
-            for module_name in [f"{config.name}.demo", *EXTRA_DEMOS.get(config.name, [])]:
-                if find_spec(module_name) is None:
+        # -v 2 shows Wagtail's own line for every page again.
+        quiet = _quiet_wagtail() if options["verbosity"] < 2 else nullcontext()
+        with quiet:
+            # Apps seed in INSTALLED_APPS order, so each app's demo can rely on the ones it depends on.
+            for config in apps.get_app_configs():
+                if not config.name.startswith(("lms", "courses", "quizzes", "certificates")):
                     continue
-                self.stdout.write(f"Seeding {module_name.removesuffix('.demo')} …")
-                import_module(module_name).seed(stdout=self.stdout)
+                for module_name in [f"{config.name}.demo", *EXTRA_DEMOS.get(config.name, [])]:
+                    if find_spec(module_name) is None:
+                        continue
+                    import_module(module_name).seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins are listed in README.md."))
