@@ -17,6 +17,7 @@ from wagtail.models import (
     Site,
     Workflow,
     WorkflowPage,
+    WorkflowTask,
 )
 
 from lms.models import HomePage, Role
@@ -101,9 +102,12 @@ def ensure_role_groups(*, home: Page, catalogue: Page) -> None:
         _grant_models(group, models)
 
     # Course changes go through a review by the bureau (课程审核) before they are published.
-    workflow, created = Workflow.objects.get_or_create(name="课程审核")
-    if created:
-        task = GroupApprovalTask.objects.create(name="市局审核")
+    # The step is written through WorkflowTask itself: `workflow.workflow_tasks.create()` (a modelcluster relation)
+    # only keeps it in memory, which left the workflow empty and every submission approved at once. Checking for
+    # the step (not for a new workflow) also repairs sites set up with that empty workflow.
+    workflow, _created = Workflow.objects.get_or_create(name="课程审核")
+    if not WorkflowTask.objects.filter(workflow=workflow).exists():
+        task, _created = GroupApprovalTask.objects.get_or_create(name="市局审核")
         task.groups.set([bureau])
-        workflow.workflow_tasks.create(task=task, sort_order=0)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.get_or_create(page=catalogue, defaults={"workflow": workflow})

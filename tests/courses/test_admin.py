@@ -35,9 +35,15 @@ def test_trainer_cannot_edit_the_home_page(client, trainer, site):
     assert client.get(f"/admin/pages/{site['home'].pk}/edit/").status_code in (302, 403)
 
 
-def test_course_changes_have_a_review_workflow(site):
+def test_course_changes_have_a_review_workflow(site, course, trainer, bureau_admin):
     workflow = site["catalogue"].get_workflow()
     assert workflow is not None and workflow.name == "课程审核"
+    # Submitting a change waits for the bureau's step instead of passing straight through.
+    course.save_revision(user=trainer)
+    state = workflow.start(course, trainer)
+    assert state.status == "in_progress"
+    assert state.current_task_state.task.name == "市局审核"
+    assert state.current_task_state.task.specific.user_can_access_editor(course, bureau_admin)
 
 
 def test_bureau_admin_manages_teams_and_sees_audit_log(client, site, bureau_admin, team):
