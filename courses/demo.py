@@ -1,16 +1,19 @@
 """Demo courses for `manage.py seed_demo`: the four courses of the Changde webmaster curriculum,
-with generated cover images, trainees enrolled and some progress so the pages are not empty."""
+with generated cover images, screenshots of the steps (courses/demo_screenshots/, taken from the product's own
+admin by scripts/take_lesson_screenshots.py), trainees enrolled and some progress so the pages are not empty."""
 
 from __future__ import annotations
 
 import io
 import subprocess
+from pathlib import Path
 
 from django.core.files.images import ImageFile
 from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.images import get_image_model
+from wagtail.models import Collection
 
 from lms.models import Role, User
 from quizzes.demo import ensure_quizzes
@@ -20,6 +23,8 @@ from .models import CoursePage, LessonPage
 from .services import enroll, mark_lesson_done
 from .setup import ensure_academy_site
 
+SCREENSHOTS_DIR = Path(__file__).resolve().parent / "demo_screenshots"
+SCREENSHOT_COLLECTION = "课程截图"
 COVER_COLOURS = {"backoffice": "#1d5fa8", "topic-pages": "#b3261e", "images": "#1e7b3c", "rules-security": "#6a4c93"}
 
 
@@ -51,8 +56,36 @@ def _cover_image(slug: str, title: str):
     return Image.objects.create(title=f"封面：{title}", file=ImageFile(buffer, name=f"cover-{slug}.jpg"))
 
 
+def _screenshot_collection() -> Collection:
+    existing = Collection.objects.filter(name=SCREENSHOT_COLLECTION).first()
+    return existing or Collection.get_first_root_node().add_child(name=SCREENSHOT_COLLECTION)
+
+
+def _screenshot(file_name: str, alt: str):
+    """The Wagtail image for a committed screenshot, loaded once into the 课程截图 collection (None if the file
+    is not there yet: the screenshot script builds its demo database before it has taken the pictures)."""
+    Image = get_image_model()
+    title = f"课程截图：{file_name.removesuffix('.png')}"
+    existing = Image.objects.filter(title=title).first()
+    if existing or not (SCREENSHOTS_DIR / file_name).is_file():
+        return existing
+    with open(SCREENSHOTS_DIR / file_name, "rb") as handle:
+        return Image.objects.create(title=title, collection=_screenshot_collection(), description=alt,
+                                    file=ImageFile(handle, name=f"lesson-{file_name}"))
+
+
+def _with_screenshots(value: dict) -> dict:
+    """Steps in demo_content name their screenshot by file; the block wants the image itself."""
+    steps = []
+    for step in value["steps"]:
+        if step.get("screenshot"):
+            step = {**step, "screenshot": _screenshot(step["screenshot"], step["screenshot_alt"])}
+        steps.append(step)
+    return {**value, "steps": steps}
+
+
 def _body(blocks: list) -> list:
-    return [(kind, value) for kind, value in blocks]
+    return [(kind, _with_screenshots(value) if kind == "steps" else value) for kind, value in blocks]
 
 
 def _add_final_quiz(course: CoursePage, quiz) -> None:

@@ -2,15 +2,16 @@
 
 import io
 import logging.config
+import re
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-
-from lms.settings import base as base_settings
+from django.utils.html import escape
 
 from courses.models import CoursePage, LessonPage
 from lms.models import CountyTeam, Membership, TrainerSupervision, User
+from lms.settings import base as base_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,30 @@ def test_seed_demo_is_quiet_idempotent_and_complete(client, capsys):
 
     assert client.login(username="hanshou1", password="changde2026")
     assert "网站后台管理" in client.get("/my/").content.decode()
+    _assert_lessons_show_screenshots(client)
+
+
+def _pictures(lesson):
+    """(image, alt) of every picture in a lesson body: screenshots of steps and captioned images."""
+    for block in lesson.body:
+        if block.block_type == "steps":
+            yield from ((step["screenshot"], step["screenshot_alt"]) for step in block.value["steps"] if step["screenshot"])
+        elif block.block_type == "image":
+            yield block.value["image"], block.value["alt_text"]
+
+
+def _assert_lessons_show_screenshots(client):
+    """图文并茂: every lesson of the back-office and topic-page courses (their closing quiz aside) shows at least one
+    screenshot, each with Chinese alt text, and the lesson page renders it as an <img> with that alt."""
+    for slug in ("backoffice", "topic-pages"):
+        course = CoursePage.objects.get(slug=slug)
+        lessons = LessonPage.objects.child_of(course).exclude(slug="final-quiz")
+        assert lessons.count() >= 4
+        for lesson in lessons:
+            pictures = list(_pictures(lesson))
+            assert pictures, f"{slug}/{lesson.slug} has no picture"
+            html = client.get(lesson.url).content.decode()
+            for image, alt in pictures:
+                assert image.collection.name == "课程截图" and image.file.size <= 120_000
+                assert alt.strip() and any("\u4e00" <= ch <= "\u9fff" for ch in alt), (lesson.slug, alt)
+                assert re.search(rf'<img [^>]*alt="{re.escape(escape(alt))}"', html), (lesson.slug, alt)
