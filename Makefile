@@ -41,13 +41,17 @@ migrate: install messages
 demo: migrate
 	$(PY) manage.py seed_demo
 
-# The worker's lines carry a [worker] prefix so they stand apart from the request log; the worker does not
-# reload on code changes (runserver still does): restart make run after changing task code.
+# The worker's lines carry a [worker] prefix so they stand apart from the request log, without the two lines per
+# page that Wagtail's reference-index tasks (queued by every page the demo saves) would print; their failures still
+# show. The worker does not reload on code changes (runserver still does): restart make run after changing a task.
+# Both run in the background and the shell waits, so Ctrl-C or a TERM to make stops both at once.
 run: demo
 	@echo "Serving on http://127.0.0.1:8000 — demo logins are in README.md. Ctrl-C stops server and worker."
-	@$(PY) -u manage.py db_worker --no-reload > >(sed -u 's/^/[worker] /') 2>&1 & worker=$$!; \
-	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@$(PY) -u manage.py db_worker --no-reload \
+	  > >(sed -u -e '/update_reference_index_task state=\(RUNNING\|SUCCESSFUL\)/d' -e 's/^/[worker] /') 2>&1 & worker=$$!; \
+	$(PY) manage.py runserver 127.0.0.1:8000 & server=$$!; \
+	trap 'kill $$worker $$server 2>/dev/null' EXIT INT TERM; \
+	wait $$server
 
 # axe-core (accessibility scan in the browser tests) from the npm registry, when npm is there.
 tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package.json
