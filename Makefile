@@ -7,8 +7,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 # Debian packages the product needs: a CJK font and HarfBuzz subsetting for certificates,
-# poppler-utils to read PDFs back in tests, Chromium for browser tests, gettext for translations.
-SYSTEM_PACKAGES := fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils chromium gettext
+# poppler-utils to read PDFs back in tests, Chromium for browser tests, gettext for translations,
+# libldap2-dev and libsasl2-dev to build python-ldap (LDAP sign-in), slapd and ldap-utils for a real directory
+# in the single sign-on tests.
+SYSTEM_PACKAGES := fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils chromium gettext libldap2-dev libsasl2-dev slapd ldap-utils
 
 .PHONY: run test system-packages venv install migrate demo messages bench lint clean
 
@@ -27,7 +29,7 @@ system-packages:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing system packages: $$missing"; \
-	    (apt-get install -y -qq $$missing >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null)) \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 $$missing >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=600 $$missing >/dev/null)) \
 	      || { echo "Could not install: $$missing"; exit 1; }; \
 	  else \
 	    echo "Missing system packages: $$missing"; \
@@ -41,7 +43,7 @@ messages: $(VENV)/.installed
 	cd lms && ../$(PY) ../manage.py compilemessages --ignore=.venv >/dev/null
 	cd courses && ../$(PY) ../manage.py compilemessages --ignore=.venv >/dev/null
 	cd certificates/qualification && ../../$(PY) ../../manage.py compilemessages >/dev/null
-	@for app in quizzes certificates; do if [ -d $$app/locale ]; then (cd $$app && ../$(PY) ../manage.py compilemessages >/dev/null); fi; done
+	@for app in quizzes certificates sso; do if [ -d $$app/locale ]; then (cd $$app && ../$(PY) ../manage.py compilemessages >/dev/null); fi; done
 
 migrate: install messages
 	$(PY) manage.py migrate --noinput

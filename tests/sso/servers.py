@@ -1,0 +1,157 @@
+"""Real identity servers for the tests, on 127.0.0.1 free ports: Debian's slapd, node's oidc-provider and
+django-cas-server. Each start function returns a handle and a stop(); the fixtures make them session-wide."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+SLAPD = shutil.which("slapd") or "/usr/sbin/slapd"
+SLAPADD = shutil.which("slapadd") or "/usr/sbin/slapadd"
+LDAP_BASE = "dc=changde,dc=gov,dc=cn"
+LDAP_ADMIN = f"cn=admin,{LDAP_BASE}"
+LDAP_ADMIN_PASSWORD = "directory-secret"
+LDAP_PASSWORD = "Ldap-pass-2026"
+
+# The directory: uid, full name, employeeNumber (工号), mobile; the tests put the matching roster people in the database.
+LDAP_PEOPLE = [
+    ("shijj", "石建军", "CD-T001", "13907360001"),  # a trainer on the roster
+    ("liming", "李明", "CD-0101", "13907360101"),  # a trainee on the roster
+    ("stranger", "路人甲", "CD-9999", "13907369999"),  # in the directory, not on the roster
+    ("leaver", "离职者", "CD-0102", "13907360102"),  # on the roster once, deactivated by a re-import
+]
+LDAP_GROUPS = {"trainers": ["shijj"]}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float = 20, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answered on 127.0.0.1:{port}")
+
+
+def wait_for_url(url: str, seconds: float = 30, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status < 500:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    extra: dict = field(default_factory=dict)
+
+    def stop(self) -> None:
+        stop(self.process)
+
+
+def ldap_ldif() -> str:
+    entries = [
+        f"dn: {LDAP_BASE}\nobjectClass: top\nobjectClass: dcObject\nobjectClass: organization\no: 常德市商务局\ndc: changde\n",
+        f"dn: ou=people,{LDAP_BASE}\nobjectClass: organizationalUnit\nou: people\n",
+        f"dn: ou=groups,{LDAP_BASE}\nobjectClass: organizationalUnit\nou: groups\n",
+    ]
+    for uid, name, number, mobile in LDAP_PEOPLE:
+        entries.append(
+            f"dn: uid={uid},ou=people,{LDAP_BASE}\nobjectClass: inetOrgPerson\nuid: {uid}\ncn: {name}\nsn: {name[0]}\n"
+            f"employeeNumber: {number}\nmobile: {mobile}\nuserPassword: {LDAP_PASSWORD}\n"
+        )
+    for group, members in LDAP_GROUPS.items():
+        lines = "".join(f"member: uid={m},ou=people,{LDAP_BASE}\n" for m in members)
+        entries.append(f"dn: cn={group},ou=groups,{LDAP_BASE}\nobjectClass: groupOfNames\ncn: {group}\n{lines}")
+    return "\n".join(entries)
+
+
+def start_slapd(folder: Path) -> Server:
+    """Debian's slapd with a throw-away MDB database loaded by slapadd, listening on a free loopback port."""
+    if not (os.path.exists(SLAPD) and os.path.exists(SLAPADD)):
+        raise FileNotFoundError("slapd is not installed (make test installs Debian's slapd and ldap-utils)")
+    (folder / "db").mkdir(parents=True, exist_ok=True)
+    conf = folder / "slapd.conf"
+    schemas = "".join(f"include /etc/ldap/schema/{name}.schema\n" for name in ("core", "cosine", "inetorgperson", "nis"))
+    conf.write_text(
+        f"{schemas}modulepath /usr/lib/ldap\nmoduleload back_mdb\npidfile {folder}/slapd.pid\n"
+        f"database mdb\nmaxsize 10485760\nsuffix \"{LDAP_BASE}\"\nrootdn \"{LDAP_ADMIN}\"\nrootpw {LDAP_ADMIN_PASSWORD}\n"
+        f"directory {folder}/db\n"
+        "access to attrs=userPassword by anonymous auth by self read by * none\n"
+        "access to * by * read\n"
+    )
+    ldif = folder / "people.ldif"
+    ldif.write_text(ldap_ldif(), encoding="utf-8")
+    subprocess.run([SLAPADD, "-f", str(conf), "-l", str(ldif)], check=True, capture_output=True, timeout=60)
+    port = free_port()
+    # -d 0: stay in the foreground (so the test owns the process) without debug output.
+    process = subprocess.Popen([SLAPD, "-f", str(conf), "-h", f"ldap://127.0.0.1:{port}/", "-d", "0"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for_port(port, process=process)
+    return Server(url=f"ldap://127.0.0.1:{port}", process=process)
+
+
+def ldap_env(server_url: str) -> dict[str, str]:
+    """The environment a deployment would set for this directory (README: 统一身份认证)."""
+    return {
+        "SSO_LDAP_SERVER_URI": server_url,
+        "SSO_LDAP_USER_SEARCH_BASE": f"ou=people,{LDAP_BASE}",
+        "SSO_LDAP_USER_FILTER": "(uid=%(user)s)",
+        "SSO_LDAP_MATCH_ATTRIBUTE": "employeeNumber",
+        "SSO_LDAP_MATCH_FIELD": "employee_no",
+        "SSO_LDAP_GROUP_SEARCH_BASE": f"ou=groups,{LDAP_BASE}",
+    }
+
+
+def settings_for_env(env: dict[str, str]) -> dict:
+    """The Django settings lms/settings/sso.py derives from these variables, exactly as a deployment gets them."""
+    import importlib
+
+    import lms.settings.sso as module
+
+    saved = {k: v for k, v in os.environ.items() if k.startswith("SSO_")}
+    try:
+        for key in saved:
+            del os.environ[key]
+        os.environ.update(env)
+        importlib.reload(module)
+        return {name: getattr(module, name) for name in dir(module) if name.isupper()}
+    finally:
+        for key in env:
+            os.environ.pop(key, None)
+        os.environ.update(saved)
+        importlib.reload(module)
