@@ -63,7 +63,12 @@ tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package.json
 	@if command -v npm >/dev/null; then cd tests/e2e && npm install --silent --no-audit --no-fund; \
 	else echo "npm not found: the accessibility scans will be skipped (install nodejs and npm)"; fi
 
-test: install messages tests/e2e/node_modules/axe-core/axe.min.js
+# A real OpenID Provider (node's oidc-provider) for the single sign-on tests, when npm is there.
+tests/sso/oidc_server/node_modules/oidc-provider/package.json: tests/sso/oidc_server/package.json
+	@if command -v npm >/dev/null; then cd tests/sso/oidc_server && npm install --silent --no-audit --no-fund; \
+	else echo "npm not found: the OIDC sign-in tests will be skipped (install nodejs and npm)"; fi
+
+test: install messages tests/e2e/node_modules/axe-core/axe.min.js tests/sso/oidc_server/node_modules/oidc-provider/package.json
 	$(PY) manage.py makemigrations --check --dry-run --settings=lms.settings.test >/dev/null \
 	  || { echo "Models changed without a migration: run manage.py makemigrations"; exit 1; }
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

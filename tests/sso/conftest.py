@@ -35,3 +35,31 @@ def switch_on(settings, env: dict[str, str]) -> dict:
 @pytest.fixture
 def ldap_on(settings, slapd):
     return switch_on(settings, servers.ldap_env(slapd.url))
+
+
+# Who the provider knows: login name → claims. The roster side is made by the tests.
+OIDC_ACCOUNTS = {
+    "li.ming": {"name": "李明", "phone_number": "+86 139-0736-0101", "phone_number_verified": True, "groups": ["webmasters"]},
+    "stranger": {"name": "路人甲", "phone_number": "13907369999", "phone_number_verified": True},
+    "leaver": {"name": "离职者", "phone_number": "13907360102", "phone_number_verified": True},
+    "no.phone": {"name": "无手机"},
+}
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    try:
+        server = servers.start_oidc_provider(
+            OIDC_ACCOUNTS,
+            redirect_uris=["http://testserver/sso/oidc/callback/"],
+            post_logout_redirect_uris=["http://testserver/accounts/login/"],
+        )
+    except FileNotFoundError as missing:
+        pytest.skip(str(missing))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def oidc_on(settings, oidc_provider):
+    return switch_on(settings, servers.oidc_env(oidc_provider.url))

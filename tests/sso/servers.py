@@ -3,6 +3,7 @@ django-cas-server. Each start function returns a handle and a stop(); the fixtur
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -155,3 +156,84 @@ def settings_for_env(env: dict[str, str]) -> dict:
             os.environ.pop(key, None)
         os.environ.update(saved)
         importlib.reload(module)
+
+
+OIDC_DIR = HERE / "oidc_server"
+OIDC_CLIENT_ID = "academy"
+OIDC_CLIENT_SECRET = "academy-client-secret"
+
+
+def signing_key():
+    """An RSA private key in JWK form: the provider signs with it; a test may forge with it too."""
+    from joserfc.jwk import RSAKey
+
+    return RSAKey.generate_key(2048, parameters={"kid": "provider-key-1", "use": "sig", "alg": "RS256"}, private=True)
+
+
+def start_oidc_provider(accounts: dict, redirect_uris: list[str], post_logout_redirect_uris: list[str]) -> Server:
+    """node's oidc-provider (tests/sso/oidc_server) on a free port, with the academy registered as a client."""
+    node = shutil.which("node")
+    if not node or not (OIDC_DIR / "node_modules" / "oidc-provider").exists():
+        raise FileNotFoundError("node or the oidc-provider package is missing (make test runs npm install in tests/sso/oidc_server)")
+    key = signing_key()
+    port = free_port()
+    client = {
+        "client_id": OIDC_CLIENT_ID,
+        "client_secret": OIDC_CLIENT_SECRET,
+        "redirect_uris": redirect_uris,
+        "post_logout_redirect_uris": post_logout_redirect_uris,
+        "grant_types": ["authorization_code"],
+        "response_types": ["code"],
+        "token_endpoint_auth_method": "client_secret_basic",
+    }
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "OIDC_CLIENTS": json.dumps([client]),
+        "OIDC_JWKS": json.dumps({"keys": [key.as_dict(private=True)]}),
+        "OIDC_ACCOUNTS": json.dumps(accounts, ensure_ascii=False),
+        "NODE_ENV": "test",
+    }
+    process = subprocess.Popen([node, "server.mjs"], cwd=OIDC_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    issuer = f"http://127.0.0.1:{port}"
+    wait_for_url(f"{issuer}/.well-known/openid-configuration", process=process)
+    return Server(url=issuer, process=process, extra={"key": key})
+
+
+def oidc_env(issuer: str) -> dict[str, str]:
+    return {
+        "SSO_OIDC_DISCOVERY_URL": f"{issuer}/.well-known/openid-configuration",
+        "SSO_OIDC_CLIENT_ID": OIDC_CLIENT_ID,
+        "SSO_OIDC_CLIENT_SECRET": OIDC_CLIENT_SECRET,
+        "SSO_OIDC_SCOPES": "openid profile phone groups",
+        "SSO_OIDC_MATCH_CLAIM": "phone_number",
+        "SSO_OIDC_MATCH_FIELD": "phone",
+        "SSO_OIDC_TIMEOUT": "5",
+    }
+
+
+def provider_sign_in(authorize_url: str, login: str, stop_at: str) -> str:
+    """Go through the provider's own sign-in and consent pages as a browser would (plain HTTP); returns the
+    redirect back to the academy (a URL starting with `stop_at`) without following it."""
+    import re
+    from urllib.parse import urljoin
+
+    import requests
+
+    session = requests.Session()
+    url, method, data = authorize_url, "GET", None
+    for _ in range(12):
+        response = session.request(method, url, data=data, allow_redirects=False, timeout=10)
+        if response.is_redirect:
+            location = urljoin(url, response.headers["Location"])
+            if location.startswith(stop_at):
+                return location
+            url, method, data = location, "GET", None
+            continue
+        form = re.search(r'<form[^>]*action="([^"]+)"', response.text)
+        prompt = re.search(r'name="prompt" value="(\w+)"', response.text)
+        if not form or not prompt:
+            raise AssertionError(f"unexpected provider page {response.status_code}: {response.text[:500]}")
+        url, method = urljoin(url, form.group(1)), "POST"
+        data = {"prompt": prompt.group(1), "login": login, "password": "any"} if prompt.group(1) == "login" else {"prompt": prompt.group(1)}
+    raise AssertionError("the provider never redirected back")
