@@ -1,6 +1,6 @@
 """Authentication backends: each turns a verified identity into its roster person, never a new user.
 
-The OIDC and CAS backends are reached only through their callback views (their keyword arguments are
+The OIDC backend is reached only through its callback view (their keyword arguments are
 their own); the LDAP backend through the ordinary login forms, after Django's ModelBackend."""
 
 from __future__ import annotations
@@ -34,32 +34,6 @@ class OIDCBackend(ModelBackend):
             _refused(request, refusal)
             return None
         apply_group_mapping(user=user, method="oidc", groups=oidc_claims.get(setting("SSO_OIDC_GROUPS_CLAIM", "groups")) or [])
-        return user
-
-
-class CASBackend(ModelBackend):
-    """A CAS service ticket, validated with the CAS server for this service's URL (python-cas)."""
-
-    def authenticate(self, request, ticket=None, service=None, **kwargs):
-        if not ticket or not service or not enabled("cas"):
-            return None
-        from django_cas_ng.utils import get_cas_client
-
-        client = get_cas_client(service_url=service, request=request)
-        # A network failure propagates to the view, which shows the "cannot be reached" page.
-        cas_user, attributes, _pgtiou = client.verify_ticket(ticket)
-        if not cas_user:
-            record_failure(method="cas", identity="?", reason="ticket")
-            return None
-        attributes = attributes or {}
-        attribute = setting("SSO_CAS_MATCH_ATTRIBUTE", "")
-        value = attributes.get(attribute) if attribute else cas_user
-        try:
-            user = person_for_identity(method="cas", field=setting("SSO_CAS_MATCH_FIELD", "employee_no"), value=value, identity=cas_user)
-        except SignInRefused as refusal:
-            _refused(request, refusal)
-            return None
-        apply_group_mapping(user=user, method="cas", groups=attributes.get(setting("SSO_CAS_GROUPS_ATTRIBUTE", "groups")) or [])
         return user
 
 

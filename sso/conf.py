@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-METHODS = ("oidc", "cas", "ldap")
+METHODS = ("oidc", "ldap")
 
 
 def enabled(method: str) -> bool:

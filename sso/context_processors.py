@@ -10,8 +10,6 @@ def sign_in_methods(request):
     buttons = []
     if enabled("oidc"):
         buttons.append({"key": "oidc", "label": setting("SSO_OIDC_LABEL") or _("Sign in with unified identity"), "url": reverse("sso:oidc_login")})
-    if enabled("cas"):
-        buttons.append({"key": "cas", "label": setting("SSO_CAS_LABEL") or _("Sign in with unified identity"), "url": reverse("sso:cas_login")})
     return {
         "sign_in_buttons": buttons,
         "sign_in_directory_note": _("You may also use your directory (LDAP) account and password.") if enabled("ldap") else "",

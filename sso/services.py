@@ -56,8 +56,7 @@ def record_failure(*, method: str, identity: str, reason: str, user: User | None
 
 
 def refuse_before_authentication(request, *, method: str, identity: str, reason: str, detail: str = "") -> None:
-    """A failure before any backend ran (bad state, a token that does not verify, a ticket that does not
-    validate): audit it, and tell django-axes through the same signal a wrong password sends, so it throttles."""
+    """A failure before any backend ran (bad state, a token that does not verify, …): audit it, and tell django-axes through the same signal a wrong password sends, so it throttles."""
     record_failure(method=method, identity=identity, reason=reason, detail={"detail": detail[:300]} if detail else None)
     user_login_failed.send(sender=__name__, credentials={"username": f"{method}:{identity}"[:150]}, request=request)
 

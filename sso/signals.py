@@ -1,4 +1,4 @@
-"""Audit every sign-in that went through one of our backends (OIDC, CAS, LDAP)."""
+"""Audit every sign-in that went through one of our backends (OIDC, LDAP)."""
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
@@ -7,7 +7,6 @@ from .services import record_sign_in
 
 METHOD_OF_BACKEND = {
     "sso.backends.OIDCBackend": "oidc",
-    "sso.backends.CASBackend": "cas",
     "sso.backends.RosterLDAPBackend": "ldap",
 }
 

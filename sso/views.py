@@ -92,33 +92,3 @@ def oidc_callback(request):
             client_id=settings.SSO_OIDC_CLIENT_ID,
         )["url"]
     return HttpResponseRedirect(next_url)
-
-
-def cas_login(request):
-    """django-cas-ng's login view (redirect to CAS, then validate the service ticket for exactly this
-    service URL), with our pages for a refused identity and an unreachable server."""
-    if not enabled("cas"):
-        raise Http404
-    from django.core.exceptions import PermissionDenied
-    from django_cas_ng.views import LoginView
-
-    try:
-        response = LoginView.as_view()(request)
-    except PermissionDenied:
-        return refused(request, getattr(request, "login_refusal", None) or refusal_message("ticket"))
-    except UNREACHABLE as error:
-        logger.warning("CAS server unreachable: %s", error)
-        refuse_before_authentication(request, method="cas", identity="?", reason="unavailable", detail=str(error))
-        return refused(request, refusal_message("unavailable"), status=503)
-    if request.user.is_authenticated and request.GET.get("ticket"):
-        # Signing out of the academy then also signs out of CAS.
-        request.session[LOGOUT_CONTINUE_SESSION_KEY] = reverse("sso:cas_logout")
-    return response
-
-
-def cas_logout(request):
-    if not enabled("cas"):
-        raise Http404
-    from django_cas_ng.views import LogoutView
-
-    return LogoutView.as_view()(request)

@@ -267,7 +267,7 @@ LOGGING = {
     },
 }
 
-# Single sign-on (统一身份认证): OIDC, CAS and LDAP, each on only when its variables are set
+# Single sign-on (统一身份认证): OIDC and LDAP, each on only when its variables are set
 # (lms/settings/sso.py, README "统一身份认证 / Single sign-on"). Without any, `sso` is not installed.
 from .sso import *  # noqa: E402,F401,F403
 from .sso import SSO_APPS, SSO_BACKENDS  # noqa: E402

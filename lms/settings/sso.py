@@ -1,6 +1,6 @@
-"""Single sign-on (统一身份认证), read from the environment: OIDC, CAS and LDAP.
+"""Single sign-on (统一身份认证), read from the environment: OIDC and LDAP.
 
-A method is on only when its address is set (SSO_OIDC_DISCOVERY_URL, SSO_CAS_SERVER_URL,
+A method is on only when its address is set (SSO_OIDC_DISCOVERY_URL with SSO_OIDC_CLIENT_ID,
 SSO_LDAP_SERVER_URI); with none set the `sso` app is not even installed and the academy signs in with
 local passwords only. `base.py` applies SSO_APPS and SSO_BACKENDS. Names are strings: lms never imports sso.
 """
@@ -29,15 +29,6 @@ SSO_OIDC_GROUPS_CLAIM = _env("SSO_OIDC_GROUPS_CLAIM", "groups")
 SSO_OIDC_LABEL = _env("SSO_OIDC_LABEL")  # button text; empty: 统一身份认证登录
 SSO_OIDC_TIMEOUT = float(_env("SSO_OIDC_TIMEOUT", "10"))
 
-# --- CAS 2.0/3.0 (django-cas-ng).
-SSO_CAS_SERVER_URL = _env("SSO_CAS_SERVER_URL")  # e.g. https://cas.example.gov.cn/cas/
-SSO_CAS_VERSION = _env("SSO_CAS_VERSION", "3")
-# Empty: the CAS user id itself is the roster key; else the name of a released attribute.
-SSO_CAS_MATCH_ATTRIBUTE = _env("SSO_CAS_MATCH_ATTRIBUTE")
-SSO_CAS_MATCH_FIELD = _env("SSO_CAS_MATCH_FIELD", "employee_no")
-SSO_CAS_GROUPS_ATTRIBUTE = _env("SSO_CAS_GROUPS_ATTRIBUTE", "groups")
-SSO_CAS_LABEL = _env("SSO_CAS_LABEL")
-
 # --- LDAP / Active Directory (django-auth-ldap): the login form's username and password are checked
 # against the directory when no local password matches.
 SSO_LDAP_SERVER_URI = _env("SSO_LDAP_SERVER_URI")  # e.g. ldaps://ldap.example.gov.cn
@@ -57,18 +48,16 @@ SSO_METHODS = [
     name
     for name, on in (
         ("oidc", SSO_OIDC_DISCOVERY_URL and SSO_OIDC_CLIENT_ID),
-        ("cas", SSO_CAS_SERVER_URL),
         ("ldap", SSO_LDAP_SERVER_URI),
     )
     if on
 ]
-SSO_APPS = (["sso"] + (["django_cas_ng"] if "cas" in SSO_METHODS else [])) if SSO_METHODS else []
+SSO_APPS = ["sso"] if SSO_METHODS else []
 # After Django's ModelBackend: a local password is tried first, then the directory.
 SSO_BACKENDS = [
     backend
     for method, backend in (
         ("oidc", "sso.backends.OIDCBackend"),
-        ("cas", "sso.backends.CASBackend"),
         ("ldap", "sso.backends.RosterLDAPBackend"),
     )
     if method in SSO_METHODS
@@ -101,13 +90,3 @@ if "ldap" in SSO_METHODS:
     if SSO_LDAP_GROUP_SEARCH_BASE:
         AUTH_LDAP_GROUP_SEARCH = LDAPSearch(SSO_LDAP_GROUP_SEARCH_BASE, ldap.SCOPE_SUBTREE, "(objectClass=groupOfNames)")
         AUTH_LDAP_GROUP_TYPE = GroupOfNamesType()
-
-if "cas" in SSO_METHODS:
-    CAS_SERVER_URL = SSO_CAS_SERVER_URL
-    CAS_VERSION = SSO_CAS_VERSION
-    CAS_CREATE_USER = False
-    CAS_APPLY_ATTRIBUTES_TO_USER = False
-    CAS_LOGIN_MSG = None
-    CAS_LOGGED_MSG = None
-    CAS_REDIRECT_URL = "/my/"
-    CAS_CHECK_NEXT = True

@@ -20,5 +20,5 @@ STORAGES = {
 # The sso app is installed for its own tests (tests/sso), which switch each method on against a real
 # server; with no method configured it offers nothing, as in a deployment without SSO variables.
 if "sso" not in INSTALLED_APPS:  # noqa: F405
-    INSTALLED_APPS = ["sso", "django_cas_ng", *INSTALLED_APPS]  # noqa: F405
+    INSTALLED_APPS = ["sso", *INSTALLED_APPS]  # noqa: F405
     TEMPLATES[0]["OPTIONS"]["context_processors"].append("sso.context_processors.sign_in_methods")  # noqa: F405

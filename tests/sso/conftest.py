@@ -22,7 +22,7 @@ def switch_on(settings, env: dict[str, str]) -> dict:
     """Apply what lms/settings/sso.py makes of `env` to the running settings (the app is installed in tests)."""
     values = servers.settings_for_env(env)
     for name, value in values.items():
-        if name.startswith(("SSO_", "AUTH_LDAP_", "CAS_")) and name not in ("SSO_APPS", "SSO_BACKENDS"):
+        if name.startswith(("SSO_", "AUTH_LDAP_")) and name not in ("SSO_APPS", "SSO_BACKENDS"):
             setattr(settings, name, value)
     settings.AUTHENTICATION_BACKENDS = [
         "axes.backends.AxesStandaloneBackend",

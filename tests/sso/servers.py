@@ -1,5 +1,4 @@
-"""Real identity servers for the tests, on 127.0.0.1 free ports: Debian's slapd, node's oidc-provider and
-django-cas-server. Each start function returns a handle and a stop(); the fixtures make them session-wide."""
+"""Real identity servers for the tests, on 127.0.0.1 free ports: Debian's slapd and node's oidc-provider. Each start function returns a handle and a stop(); the fixtures make them session-wide."""
 
 from __future__ import annotations
 
