@@ -1,6 +1,6 @@
 """Authentication backends: each turns a verified identity into its roster person, never a new user.
 
-The OIDC backend is reached only through its callback view (their keyword arguments are
+The OIDC and CAS backends are reached only through their callback views (their keyword arguments are
 their own); the LDAP backend through the ordinary login forms, after Django's ModelBackend."""
 
 from __future__ import annotations
@@ -18,23 +18,45 @@ def _refused(request, refusal: SignInRefused) -> None:
         request.login_refusal = refusal.message
 
 
-class OIDCBackend(ModelBackend):
-    """Claims of an ID token the view has already verified (signature, issuer, audience, expiry, nonce)."""
+class VerifiedIdentityBackend(ModelBackend):
+    """What a provider vouched for, already verified by our view (an OIDC ID token's claims, a CAS ticket's
+    attributes): find the roster person by the configured claim/attribute, apply group mappings."""
 
-    def authenticate(self, request, oidc_claims=None, **kwargs):
-        if oidc_claims is None or not enabled("oidc"):
+    method = ""
+    match_key = ("", "")  # (setting naming the claim/attribute that holds the roster key, its default)
+    match_field = ("", "")  # (setting naming the roster field it is compared with, its default)
+    groups_key = ("", "")
+
+    def authenticate(self, request, sso_method=None, sso_identity="", sso_attributes=None, **kwargs):
+        if sso_method != self.method or sso_attributes is None or not enabled(self.method):
             return None
-        field = setting("SSO_OIDC_MATCH_FIELD", "phone")
-        identity = f"{oidc_claims.get('iss', '')}#{oidc_claims.get('sub', '')}"
         try:
             user = person_for_identity(
-                method="oidc", field=field, value=oidc_claims.get(setting("SSO_OIDC_MATCH_CLAIM", "phone_number")), identity=identity
+                method=self.method, field=setting(*self.match_field), value=sso_attributes.get(setting(*self.match_key)), identity=sso_identity
             )
         except SignInRefused as refusal:
             _refused(request, refusal)
             return None
-        apply_group_mapping(user=user, method="oidc", groups=oidc_claims.get(setting("SSO_OIDC_GROUPS_CLAIM", "groups")) or [])
+        apply_group_mapping(user=user, method=self.method, groups=sso_attributes.get(setting(*self.groups_key)) or [])
         return user
+
+
+class OIDCBackend(VerifiedIdentityBackend):
+    """Claims of an ID token the view has verified (signature, issuer, audience, expiry, nonce)."""
+
+    method = "oidc"
+    match_key = ("SSO_OIDC_MATCH_CLAIM", "phone_number")
+    match_field = ("SSO_OIDC_MATCH_FIELD", "phone")
+    groups_key = ("SSO_OIDC_GROUPS_CLAIM", "groups")
+
+
+class CASBackend(VerifiedIdentityBackend):
+    """Attributes of a service ticket the CAS server has just validated for this academy's service URL."""
+
+    method = "cas"
+    match_key = ("SSO_CAS_MATCH_ATTRIBUTE", "employeeNumber")
+    match_field = ("SSO_CAS_MATCH_FIELD", "employee_no")
+    groups_key = ("SSO_CAS_GROUPS_ATTRIBUTE", "groups")
 
 
 class RosterLDAPBackend(LDAPBackend):

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-METHODS = ("oidc", "ldap")
+METHODS = ("oidc", "cas", "ldap")
 
 
 def enabled(method: str) -> bool:

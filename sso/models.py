@@ -10,6 +10,7 @@ from lms.models import CountyTeam, Role
 
 class Method(models.TextChoices):
     OIDC = "oidc", _("OIDC")
+    CAS = "cas", _("CAS")
     LDAP = "ldap", _("LDAP")
 
 
@@ -20,7 +21,7 @@ class GroupRoleMapping(models.Model):
     group = models.CharField(
         _("provider group"),
         max_length=255,
-        help_text=_("As the provider names it: a value of the OIDC groups claim, or an LDAP group DN."),
+        help_text=_("As the provider names it: a value of the OIDC groups claim or CAS groups attribute, or an LDAP group DN."),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     team = models.ForeignKey(

@@ -76,3 +76,28 @@ def apply_group_mapping(*, user: User, method: str, groups) -> list[GroupRoleMap
     for row in rows:
         assign_role(user=user, role=row.role, team=row.team, actor=None)
     return rows
+
+
+# --- CAS single logout. django_cas_ng's models are imported here, not at the top: its app is installed only when CAS is on.
+
+
+def remember_cas_ticket(*, session_key: str, ticket: str) -> None:
+    """Which session this service ticket opened, so that the CAS server's logout request can end it."""
+    from django_cas_ng.models import SessionTicket
+
+    SessionTicket.objects.update_or_create(session_key=session_key, defaults={"ticket": ticket})
+
+
+def forget_cas_ticket(*, session_key: str | None) -> None:
+    from django_cas_ng.models import SessionTicket
+
+    if session_key:
+        SessionTicket.objects.filter(session_key=session_key).delete()
+
+
+def end_sessions_for_logout_request(request, client) -> None:
+    """The CAS server's single logout (a SAML LogoutRequest POSTed to the service URL naming the ticket):
+    django-cas-ng deletes the session that ticket opened. A request naming no known ticket ends nothing."""
+    from django_cas_ng.views import clean_sessions
+
+    clean_sessions(client, request)

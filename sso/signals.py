@@ -1,12 +1,14 @@
-"""Audit every sign-in that went through one of our backends (OIDC, LDAP)."""
+"""Audit every sign-in that went through one of our backends (OIDC, CAS, LDAP)."""
 
-from django.contrib.auth.signals import user_logged_in
+from django.apps import apps
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 from .services import record_sign_in
 
 METHOD_OF_BACKEND = {
     "sso.backends.OIDCBackend": "oidc",
+    "sso.backends.CASBackend": "cas",
     "sso.backends.RosterLDAPBackend": "ldap",
 }
 
@@ -16,6 +18,15 @@ def audit_sign_in(sender, request, user, **kwargs):
     method = METHOD_OF_BACKEND.get(getattr(user, "backend", ""))
     if method:
         record_sign_in(user=user, method=method)
+
+
+@receiver(user_logged_out, dispatch_uid="sso.forget_cas_ticket")
+def forget_cas_ticket(sender, request, user, **kwargs):
+    """Signing out here ends the session a CAS ticket opened: single logout has nothing left to find."""
+    if apps.is_installed("django_cas_ng") and request is not None:
+        from .services import forget_cas_ticket as forget
+
+        forget(session_key=request.session.session_key)
 
 
 def _directory_unreachable(sender, context, user, request, exception, **kwargs):

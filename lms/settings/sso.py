@@ -1,7 +1,7 @@
-"""Single sign-on (统一身份认证), read from the environment: OIDC and LDAP.
+"""Single sign-on (统一身份认证), read from the environment: OIDC, CAS and LDAP.
 
 A method is on only when its address is set (SSO_OIDC_DISCOVERY_URL with SSO_OIDC_CLIENT_ID,
-SSO_LDAP_SERVER_URI); with none set the `sso` app is not even installed and the academy signs in with
+SSO_CAS_SERVER_URL, SSO_LDAP_SERVER_URI); with none set the `sso` app is not even installed and the academy signs in with
 local passwords only. `base.py` applies SSO_APPS and SSO_BACKENDS. Names are strings: lms never imports sso.
 """
 
@@ -29,6 +29,18 @@ SSO_OIDC_GROUPS_CLAIM = _env("SSO_OIDC_GROUPS_CLAIM", "groups")
 SSO_OIDC_LABEL = _env("SSO_OIDC_LABEL")  # button text; empty: 统一身份认证登录
 SSO_OIDC_TIMEOUT = float(_env("SSO_OIDC_TIMEOUT", "10"))
 
+# --- CAS 2.0/3.0 (django-cas-ng's client): the province's CAS login page, then a service ticket
+# validated at the server, whose attributes (CAS 3, or CAS 2 servers that release them) carry the roster key.
+SSO_CAS_SERVER_URL = _env("SSO_CAS_SERVER_URL")  # e.g. https://ids.example.gov.cn/cas/
+SSO_CAS_VERSION = _env("SSO_CAS_VERSION", "3")  # 3: /p3/serviceValidate; 2: /serviceValidate
+SSO_CAS_MATCH_ATTRIBUTE = _env("SSO_CAS_MATCH_ATTRIBUTE", "employeeNumber")  # e.g. 工号, mobile
+SSO_CAS_MATCH_FIELD = _env("SSO_CAS_MATCH_FIELD", "employee_no")
+SSO_CAS_GROUPS_ATTRIBUTE = _env("SSO_CAS_GROUPS_ATTRIBUTE", "groups")
+# The service URL registered at the CAS server; empty: SITE_URL + /sso/cas/callback/ (never the Host header).
+SSO_CAS_SERVICE_URL = _env("SSO_CAS_SERVICE_URL")
+SSO_CAS_LABEL = _env("SSO_CAS_LABEL")  # button text; empty: 统一身份认证登录
+SSO_CAS_TIMEOUT = float(_env("SSO_CAS_TIMEOUT", "10"))
+
 # --- LDAP / Active Directory (django-auth-ldap): the login form's username and password are checked
 # against the directory when no local password matches.
 SSO_LDAP_SERVER_URI = _env("SSO_LDAP_SERVER_URI")  # e.g. ldaps://ldap.example.gov.cn
@@ -48,20 +60,45 @@ SSO_METHODS = [
     name
     for name, on in (
         ("oidc", SSO_OIDC_DISCOVERY_URL and SSO_OIDC_CLIENT_ID),
+        ("cas", SSO_CAS_SERVER_URL),
         ("ldap", SSO_LDAP_SERVER_URI),
     )
     if on
 ]
-SSO_APPS = ["sso"] if SSO_METHODS else []
+# django_cas_ng for its session-ticket table (CAS single logout finds the session a ticket opened).
+SSO_APPS = (["sso"] if SSO_METHODS else []) + (["django_cas_ng"] if "cas" in SSO_METHODS else [])
 # After Django's ModelBackend: a local password is tried first, then the directory.
 SSO_BACKENDS = [
     backend
     for method, backend in (
         ("oidc", "sso.backends.OIDCBackend"),
+        ("cas", "sso.backends.CASBackend"),
         ("ldap", "sso.backends.RosterLDAPBackend"),
     )
     if method in SSO_METHODS
 ]
+
+
+def _cas_http_session():
+    """python-cas validates tickets with requests and no timeout: a CAS server that does not answer must
+    not hang the callback, so its session gets one."""
+    import functools
+
+    import requests
+
+    session = requests.Session()
+    session.request = functools.partial(session.request, timeout=SSO_CAS_TIMEOUT)
+    return session
+
+
+# django-cas-ng reads CAS_*; set them only when CAS is on (its defaults fill in the rest).
+if "cas" in SSO_METHODS:
+    # urljoin(server, "login") drops the last path segment without a trailing slash (…/cas → /login).
+    CAS_SERVER_URL = SSO_CAS_SERVER_URL if SSO_CAS_SERVER_URL.endswith("/") else SSO_CAS_SERVER_URL + "/"
+    CAS_VERSION = SSO_CAS_VERSION
+    CAS_SESSION_FACTORY = _cas_http_session
+    CAS_CREATE_USER = False  # the roster is the source of people
+    CAS_VERIFY_SSL_CERTIFICATE = True
 
 # django-auth-ldap reads AUTH_LDAP_*; set them only when LDAP is on.
 if "ldap" in SSO_METHODS:

@@ -22,3 +22,5 @@ STORAGES = {
 if "sso" not in INSTALLED_APPS:  # noqa: F405
     INSTALLED_APPS = ["sso", *INSTALLED_APPS]  # noqa: F405
     TEMPLATES[0]["OPTIONS"]["context_processors"].append("sso.context_processors.sign_in_methods")  # noqa: F405
+if "django_cas_ng" not in INSTALLED_APPS:  # noqa: F405  (CAS single logout's session tickets)
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_cas_ng"]  # noqa: F405

@@ -1,4 +1,4 @@
-"""Real identity servers for the tests, on 127.0.0.1 free ports: Debian's slapd and node's oidc-provider. Each start function returns a handle and a stop(); the fixtures make them session-wide."""
+"""Real identity servers for the tests, on 127.0.0.1 free ports: Debian's slapd, node's oidc-provider and django-cas-server. Each start function returns a handle and a stop(); the fixtures make them session-wide."""
 
 from __future__ import annotations
 
@@ -236,3 +236,88 @@ def provider_sign_in(authorize_url: str, login: str, stop_at: str) -> str:
         url, method = urljoin(url, form.group(1)), "POST"
         data = {"prompt": prompt.group(1), "login": login, "password": "any"} if prompt.group(1) == "login" else {"prompt": prompt.group(1)}
     raise AssertionError("the provider never redirected back")
+
+
+CAS_PASSWORD = "Cas-pass-2026"
+
+
+def start_cas_server(folder: Path, people: dict, services: list[dict]) -> Server:
+    """django-cas-server (tests/sso/cas_server) as its own Django process on a free port, with its own SQLite
+    file: `people` maps login → attributes (password CAS_PASSWORD); `services` are its allowed service
+    patterns with the attributes each is released (see tests/sso/cas_server/seed.py)."""
+    import sys
+
+    try:
+        import cas_server  # noqa: F401
+    except ImportError as missing:
+        raise FileNotFoundError(f"django-cas-server is not installed ({missing}; it is in requirements-dev.txt)") from missing
+    folder.mkdir(parents=True, exist_ok=True)
+    seed = {"people": {login: {"password": CAS_PASSWORD, "attributes": attrs} for login, attrs in people.items()}, "services": services}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SSO_", "DJANGO_SETTINGS_MODULE", "DATABASE_URL"))},
+        "DJANGO_SETTINGS_MODULE": "tests.sso.cas_server.settings",
+        "CAS_SERVER_DB": str(folder / "cas.sqlite3"),
+        "CAS_SERVER_SEED": json.dumps(seed, ensure_ascii=False),
+        "PYTHONPATH": str(ROOT),
+    }
+    subprocess.run([sys.executable, "-m", "django", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "tests.sso.cas_server.seed"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/cas/"
+    wait_for_url(f"{url}login", process=process)
+    return Server(url=url, process=process)
+
+
+def cas_service(service_url: str, **options) -> dict:
+    """A service pattern allowing exactly `service_url`, released 工号 (the directory's employeeNumber under
+    the name a Chinese platform uses), mobile, cn and groups."""
+    import re
+
+    return {
+        "name": service_url,
+        "pattern": f"^{re.escape(service_url)}$",
+        "release": {"employeeNumber": "工号", "mobile": "", "cn": "", "groups": ""},
+        **options,
+    }
+
+
+def cas_env(server_url: str, **overrides) -> dict[str, str]:
+    return {
+        "SSO_CAS_SERVER_URL": server_url,
+        "SSO_CAS_VERSION": "3",
+        "SSO_CAS_MATCH_ATTRIBUTE": "工号",
+        "SSO_CAS_MATCH_FIELD": "employee_no",
+        "SSO_CAS_TIMEOUT": "5",
+        **overrides,
+    }
+
+
+def cas_sign_in(login_url: str, login: str, stop_at: str, password: str = CAS_PASSWORD, session=None) -> str:
+    """Post the CAS server's own login form as a browser would (plain HTTP, its cookies kept in `session`);
+    returns the redirect back to the service (a URL starting with `stop_at`) without following it."""
+    import re
+    from urllib.parse import urljoin
+
+    import requests
+
+    session = session or requests.Session()
+    page = session.get(login_url, allow_redirects=False, timeout=10)
+    if page.is_redirect:  # already signed in at the CAS server: straight back with a ticket
+        location = urljoin(login_url, page.headers["Location"])
+        assert location.startswith(stop_at), location
+        return location
+    form = re.search(r'<form[^>]*id="login_form"[^>]*>(.*?)</form>', page.text, re.S)
+    if not form:
+        raise AssertionError(f"unexpected CAS page {page.status_code}: {page.text[:500]}")
+    data = {name: value for name, value in re.findall(r'<input type="hidden" name="(\w+)"(?: value="([^"]*)")?', form.group(1))}
+    data.update(username=login, password=password)
+    answer = session.post(page.url, data=data, allow_redirects=False, timeout=10, headers={"Referer": page.url})
+    if not answer.is_redirect:
+        raise AssertionError(f"the CAS server did not sign {login} in: {answer.status_code} {answer.text[:300]}")
+    location = urljoin(login_url, answer.headers["Location"])
+    assert location.startswith(stop_at), location
+    return location
