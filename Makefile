@@ -8,8 +8,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 # Debian packages the product needs: a CJK font and HarfBuzz subsetting for certificates,
 # poppler-utils to read PDFs back in tests, Chromium for browser tests, gettext for translations,
-# python3-venv so Debian's own python3 can create .venv on a fresh machine.
-SYSTEM_PACKAGES := fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils chromium gettext python3-venv
+# python3-venv so Debian's own python3 can create .venv on a fresh machine,
+# libldap2-dev and libsasl2-dev to build python-ldap (LDAP sign-in), slapd and ldap-utils for a real directory
+# in the single sign-on tests.
+SYSTEM_PACKAGES := fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils chromium gettext python3-venv libldap2-dev libsasl2-dev slapd ldap-utils
 
 .PHONY: run test system-packages venv install migrate demo messages bench lint clean
 
@@ -32,7 +34,7 @@ messages: $(VENV)/.installed
 	cd lms && ../$(PY) ../manage.py compilemessages --ignore=.venv >/dev/null
 	cd courses && ../$(PY) ../manage.py compilemessages --ignore=.venv >/dev/null
 	cd certificates/qualification && ../../$(PY) ../../manage.py compilemessages >/dev/null
-	@for app in quizzes certificates; do if [ -d $$app/locale ]; then (cd $$app && ../$(PY) ../manage.py compilemessages >/dev/null); fi; done
+	@for app in quizzes certificates sso; do if [ -d $$app/locale ]; then (cd $$app && ../$(PY) ../manage.py compilemessages >/dev/null); fi; done
 
 migrate: install messages
 	$(PY) manage.py migrate --noinput
@@ -58,7 +60,12 @@ tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package.json
 	@if command -v npm >/dev/null; then cd tests/e2e && npm install --silent --no-audit --no-fund; \
 	else echo "npm not found: the accessibility scans will be skipped (install nodejs and npm)"; fi
 
-test: install messages tests/e2e/node_modules/axe-core/axe.min.js
+# A real OpenID Provider (node's oidc-provider) for the single sign-on tests, when npm is there.
+tests/sso/oidc_server/node_modules/oidc-provider/package.json: tests/sso/oidc_server/package.json
+	@if command -v npm >/dev/null; then cd tests/sso/oidc_server && npm install --silent --no-audit --no-fund; \
+	else echo "npm not found: the OIDC sign-in tests will be skipped (install nodejs and npm)"; fi
+
+test: install messages tests/e2e/node_modules/axe-core/axe.min.js tests/sso/oidc_server/node_modules/oidc-provider/package.json
 	$(PY) manage.py makemigrations --check --dry-run --settings=lms.settings.test >/dev/null \
 	  || { echo "Models changed without a migration: run manage.py makemigrations"; exit 1; }
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

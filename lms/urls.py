@@ -21,6 +21,10 @@ urlpatterns = [
     path("hands-on/", include("quizzes.practical.urls")),
 ]
 
+# Single sign-on, when its app is installed (lms/settings/sso.py: only with SSO variables set).
+if "sso" in settings.INSTALLED_APPS:
+    urlpatterns.append(path("sso/", include("sso.urls")))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 

@@ -266,3 +266,14 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# Single sign-on (统一身份认证): OIDC and LDAP, each on only when its variables are set
+# (lms/settings/sso.py, README "统一身份认证 / Single sign-on"). Without any, `sso` is not installed.
+from .sso import *  # noqa: E402,F401,F403
+from .sso import SSO_APPS, SSO_BACKENDS  # noqa: E402
+
+if SSO_APPS:
+    # First, so that sso's admin login template (the same sign-in methods on /admin/) wins over Wagtail's.
+    INSTALLED_APPS = SSO_APPS + INSTALLED_APPS
+    AUTHENTICATION_BACKENDS = AUTHENTICATION_BACKENDS + SSO_BACKENDS
+    TEMPLATES[0]["OPTIONS"]["context_processors"].append("sso.context_processors.sign_in_methods")

@@ -17,3 +17,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The sso app is installed for its own tests (tests/sso), which switch each method on against a real
+# server; with no method configured it offers nothing, as in a deployment without SSO variables.
+if "sso" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS = ["sso", *INSTALLED_APPS]  # noqa: F405
+    TEMPLATES[0]["OPTIONS"]["context_processors"].append("sso.context_processors.sign_in_methods")  # noqa: F405
+if "django_cas_ng" not in INSTALLED_APPS:  # noqa: F405  (CAS single logout's session tickets)
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_cas_ng"]  # noqa: F405
