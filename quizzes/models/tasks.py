@@ -145,6 +145,8 @@ class SubmissionStatus(models.TextChoices):
 
 # A trainee may submit again after these; the others are still open or already done.
 RESUBMITTABLE = {SubmissionStatus.FAILED, SubmissionStatus.ERROR, SubmissionStatus.RETURNED}
+# A check that could not be completed judged nothing: it does not use up one of the task's limited submissions.
+NOT_COUNTED = {SubmissionStatus.ERROR}
 
 
 def submission_upload_to(instance: Submission, filename: str) -> str:

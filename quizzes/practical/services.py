@@ -23,6 +23,7 @@ from .checkers.image import ImageRejected, admit_image, check_image, max_upload_
 from .checkers.report import CheckReport
 from .checkers.topic_page import check_topic_page
 from .practice import ensure_practice_area
+from .selectors import submissions_used
 
 ALLOWED_REVIEW_FILE_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".zip", ".jpg", ".jpeg", ".png", ".webp"}
 
@@ -138,7 +139,7 @@ def _refuse_if_not_allowed(*, task: PracticalTask, previous: list[Submission], d
         raise SubmissionRefused(_("This task has already been accepted; there is nothing more to hand in."))
     if previous and previous[0].status not in RESUBMITTABLE:
         raise SubmissionRefused(_("Your previous submission is still being checked or reviewed. Wait for its result."))
-    if len(previous) >= task.max_submissions:
+    if submissions_used(previous) >= task.max_submissions:
         raise SubmissionRefused(
             _("You have used all %(n)s submissions for this task. Ask your trainer if you need another try.") % {"n": task.max_submissions}
         )
