@@ -97,7 +97,7 @@ def submit_work(*, task: PracticalTask, user: User, upload: UploadedFile | None 
                 language=_report_language(),
             )
             if upload is not None:
-                submission.original_name = (upload.name or "")[:200]
+                submission.original_name = shortened_name(upload.name or "", Submission._meta.get_field("original_name").max_length)
                 submission.file_size = upload.size
                 submission.file.save("upload", upload, save=False)
             submission.save()
@@ -108,6 +108,16 @@ def submit_work(*, task: PracticalTask, user: User, upload: UploadedFile | None 
             submission.file.delete(save=False)
         raise
     return submission
+
+
+def shortened_name(name: str, limit: int) -> str:
+    """`name` cut to `limit` characters, keeping its extension (a name of any length is accepted)."""
+    if len(name) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > 16:
+        return name[: limit - 1] + "…"
+    return stem[: limit - len(extension) - 2] + "…." + extension
 
 
 def _report_language() -> str:

@@ -213,3 +213,33 @@ def test_the_editors_own_markup_survives_cleaning():
             for kind, value in lesson["body"]:
                 if kind == "text":
                     assert clean_rich_text(value) == value
+
+
+FILE_NAME_CORPUS = {
+    "1000-character name": "新" * 996 + ".jpg",
+    "8000-character name": "闻" * 7996 + ".jpg",
+    "name with HTML": '<img src=x onerror=alert(1)>' * 40 + ".jpg",
+}
+
+
+@pytest.mark.parametrize("case", list(FILE_NAME_CORPUS))
+def test_file_names_of_any_length_get_an_answer_in_chinese(client, trainee, image_task, case):
+    from tests.quizzes.practical.multipart import multipart
+
+    client.force_login(trainee)
+    task_url = f"/hands-on/tasks/{image_task.pk}/"
+    data = jpeg(photo((800, 600)))
+    body, content_type = multipart({}, file_name=FILE_NAME_CORPUS[case], data=data)
+    page = client.post(f"{task_url}submit/", body, content_type=content_type, HTTP_REFERER=f"http://testserver{task_url}", follow=True)
+    assert page.status_code == 200
+    messages = [str(m) for m in page.context["messages"]]
+    assert messages and all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in messages), messages
+    assert "<img src=x" not in page.content.decode()
+    Submission.objects.all().delete()
+    body, content_type = multipart({"task": str(image_task.pk)}, file_name=FILE_NAME_CORPUS[case], data=data)
+    api = client.post("/api/v1/practical/my/submissions/", body, content_type=content_type)
+    assert api.status_code in (201, 400)
+    if api.status_code == 400:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in api.json()["detail"])
+    else:
+        assert len(api.json()["original_name"]) <= 200
