@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import RichTextField
 from wagtail.models import Orderable
+
+from lms.fields import SafeRichTextField
 
 
 class TaskKind(models.TextChoices):
@@ -33,7 +34,7 @@ class PracticalTask(ClusterableModel):
 
     title = models.CharField(_("title"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices)
-    instructions = RichTextField(_("instructions"), features=["h3", "bold", "italic", "link", "ol", "ul"])
+    instructions = SafeRichTextField(_("instructions"), features=["h3", "bold", "italic", "link", "ol", "ul"])
     spec = models.JSONField(
         _("check specification"),
         default=dict,
