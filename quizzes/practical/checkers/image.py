@@ -187,6 +187,15 @@ def admit_image(fp, *, size: int, still: bool = True) -> ImageProbe:
     return probe
 
 
+def _where(code: str) -> str:
+    """A segment or chunk code in words a trainee recognises, with the code for whoever helps them."""
+    if code == "COM":
+        return _("the comment, %(code)s") % {"code": code}
+    if code in ("tEXt", "zTXt", "iTXt"):
+        return _("a text block, %(code)s") % {"code": code}
+    return _("a metadata block, %(code)s") % {"code": code}
+
+
 def _refusal(finding: container.Finding) -> ImageRejected:
     if finding.kind == "trailing":
         return ImageRejected(
@@ -196,7 +205,7 @@ def _refusal(finding: container.Finding) -> ImageRejected:
     if finding.kind == "markup":
         return ImageRejected(
             _("The picture's metadata (%(where)s) contains web page code such as a script. Remove the metadata or export the picture again, then upload it.")
-            % {"where": finding.where}
+            % {"where": _where(finding.where)}
         )
     if finding.kind == "text_too_large":
         return _text_too_large()
