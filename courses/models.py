@@ -8,9 +8,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
+
+from lms.fields import SafeRichTextField
 
 from .blocks import LessonBodyBlock
 
@@ -18,7 +20,7 @@ from .blocks import LessonBodyBlock
 class CourseIndexPage(Page):
     """The course catalogue (课程目录): lists the published courses under it."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    intro = SafeRichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["lms.HomePage", "wagtailcore.Page"]
@@ -45,7 +47,7 @@ class CoursePage(Page):
     """A course (课程): a summary, a cover, and its lessons as ordered child pages."""
 
     summary = models.TextField(_("summary"), max_length=500, help_text=_("One or two sentences shown in the catalogue."))
-    description = RichTextField(_("description"), blank=True, features=["h3", "bold", "italic", "link", "ol", "ul"])
+    description = SafeRichTextField(_("description"), blank=True, features=["h3", "bold", "italic", "link", "ol", "ul"])
     cover_image = models.ForeignKey(
         "wagtailimages.Image", verbose_name=_("cover image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,7 +1,12 @@
 from django.conf import settings
-from django.http import Http404
+from django.contrib import messages
+from django.http import Http404, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 
 class BureauLanguageMiddleware(LocaleMiddleware):
@@ -33,3 +38,35 @@ class IdTooLargeIsNotFound:
 
             return page_not_found(request, Http404())
         return None
+
+
+class UnreadableUploadMiddleware:
+    """An upload Django cannot parse gets a clear message, not a bare “Bad Request (400)”.
+
+    Django refuses a multipart body it cannot read (a part's headers too long — a file name of thousands of
+    characters —, a broken boundary) with an English error, and the CSRF check is what first reads the body
+    on a page. Reading it here, before that, lets a page send the person back with the reason and the API
+    answer in its usual {"detail": …} form. Must come after the session, auth and message middleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            try:
+                request.POST  # noqa: B018 — parse now, while a refusal can still be explained
+            except MultiPartParserError:
+                return self._refuse(request)
+        return self.get_response(request)
+
+    def _refuse(self, request):
+        message = _("The upload could not be read: the file name is too long or the form arrived damaged. "
+                    "Give the file a shorter name and upload it again.")
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        back = request.headers.get("referer", "")
+        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            messages.error(request, message)
+            return redirect(back)
+        return render(request, "lms/upload_refused.html", {"message": message}, status=400)

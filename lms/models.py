@@ -5,8 +5,9 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
 from wagtail.models import Page
+
+from .fields import SafeRichTextField
 
 
 class User(AbstractUser):
@@ -134,7 +135,7 @@ class AuditEvent(models.Model):
 class HomePage(Page):
     """The academy's front page: what it is, and the way into the course catalogue."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    intro = SafeRichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     subpage_types = ["courses.CourseIndexPage"]

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
+
+from lms.fields import SafeRichTextField
 
 from .bank import Question, QuestionCategory
 
@@ -36,7 +37,7 @@ class Quiz(index.Indexed, ClusterableModel):
     """A quiz: rules (pass mark, time, dates, attempts, grading, review) and its questions (fixed or drawn)."""
 
     title = models.CharField(_("title"), max_length=200)
-    instructions = RichTextField(_("instructions"), blank=True, features=["bold", "italic", "ol", "ul", "link"])
+    instructions = SafeRichTextField(_("instructions"), blank=True, features=["bold", "italic", "ol", "ul", "link"])
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark (%)"), default=60, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
+
+from lms.fields import SafeRichTextField
 
 PATH_SEPARATOR = "/"
 QUESTION_RICH_TEXT = ["bold", "italic", "ol", "ul", "link", "image", "code"]
@@ -88,8 +89,8 @@ class Question(index.Indexed, ClusterableModel):
     category = models.ForeignKey(QuestionCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="questions")
     qtype = models.CharField(_("type"), max_length=16, choices=QuestionType.choices, default=QuestionType.SINGLE)
     name = models.CharField(_("name"), max_length=200, help_text=_("A short name for lists and statistics, e.g. 栏目无空白"))
-    stem = RichTextField(_("question"), features=QUESTION_RICH_TEXT)
-    explanation = RichTextField(
+    stem = SafeRichTextField(_("question"), features=QUESTION_RICH_TEXT)
+    explanation = SafeRichTextField(
         _("general explanation"), blank=True, features=QUESTION_RICH_TEXT, help_text=_("Shown with the answers when the review policy allows.")
     )
     points = models.DecimalField(

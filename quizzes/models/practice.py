@@ -13,9 +13,12 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
+
+from lms.blocks import SafeRichTextBlock
+from lms.fields import SafeRichTextField
 
 PRACTICE_RICH_TEXT = ["h3", "bold", "italic", "link", "ol", "ul", "image"]
 
@@ -77,7 +80,7 @@ class NewsPage(Page):
     featured_image = models.ForeignKey(
         "wagtailimages.Image", verbose_name=_("featured image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    body = RichTextField(_("body"), blank=True, features=PRACTICE_RICH_TEXT)
+    body = SafeRichTextField(_("body"), blank=True, features=PRACTICE_RICH_TEXT)
     tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("tags"))
 
     content_panels = Page.content_panels + [FieldPanel("date"), FieldPanel("featured_image"), FieldPanel("body"), FieldPanel("tags")]
@@ -105,7 +108,7 @@ class TopicColumnBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("column heading"), max_length=60)
     items = blocks.StreamBlock(
         [
-            ("text", blocks.RichTextBlock(label=_("Text"), features=["bold", "italic", "link", "ol", "ul"])),
+            ("text", SafeRichTextBlock(label=_("Text"), features=["bold", "italic", "link", "ol", "ul"])),
             ("picture", TopicImageBlock()),
             ("page_link", blocks.PageChooserBlock(label=_("Link to a page"))),
         ],

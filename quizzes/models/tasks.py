@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.fields import RichTextField
 from wagtail.models import Orderable
+
+from lms.fields import SafeRichTextField
 
 
 class TaskKind(models.TextChoices):
@@ -33,7 +34,7 @@ class PracticalTask(ClusterableModel):
 
     title = models.CharField(_("title"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=TaskKind.choices)
-    instructions = RichTextField(_("instructions"), features=["h3", "bold", "italic", "link", "ol", "ul"])
+    instructions = SafeRichTextField(_("instructions"), features=["h3", "bold", "italic", "link", "ol", "ul"])
     spec = models.JSONField(
         _("check specification"),
         default=dict,
@@ -145,6 +146,8 @@ class SubmissionStatus(models.TextChoices):
 
 # A trainee may submit again after these; the others are still open or already done.
 RESUBMITTABLE = {SubmissionStatus.FAILED, SubmissionStatus.ERROR, SubmissionStatus.RETURNED}
+# A check that could not be completed judged nothing: it does not use up one of the task's limited submissions.
+NOT_COUNTED = {SubmissionStatus.ERROR}
 
 
 def submission_upload_to(instance: Submission, filename: str) -> str:

@@ -7,6 +7,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from lms import permissions
 from lms.models import CountyTeam, Membership, Role, User
 from quizzes.models import PracticalTask, Submission, SubmissionStatus
+from quizzes.models.tasks import NOT_COUNTED
 
 
 def published_tasks() -> QuerySet[PracticalTask]:
@@ -18,6 +19,11 @@ def my_submissions(*, user: User, task: PracticalTask | None = None) -> QuerySet
     if task is not None:
         submissions = submissions.filter(task=task)
     return submissions
+
+
+def submissions_used(submissions) -> int:
+    """How many of a task's limited submissions these (one trainee's, one task's) use up."""
+    return sum(1 for s in submissions if s.status not in NOT_COUNTED)
 
 
 def task_states(*, user: User, task_ids) -> dict[int, Submission]:

@@ -23,6 +23,7 @@ from .checkers.image import ImageRejected, admit_image, check_image, max_upload_
 from .checkers.report import CheckReport
 from .checkers.topic_page import check_topic_page
 from .practice import ensure_practice_area
+from .selectors import submissions_used
 
 ALLOWED_REVIEW_FILE_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".zip", ".jpg", ".jpeg", ".png", ".webp"}
 
@@ -96,7 +97,7 @@ def submit_work(*, task: PracticalTask, user: User, upload: UploadedFile | None 
                 language=_report_language(),
             )
             if upload is not None:
-                submission.original_name = (upload.name or "")[:200]
+                submission.original_name = shortened_name(upload.name or "", Submission._meta.get_field("original_name").max_length)
                 submission.file_size = upload.size
                 submission.file.save("upload", upload, save=False)
             submission.save()
@@ -107,6 +108,16 @@ def submit_work(*, task: PracticalTask, user: User, upload: UploadedFile | None 
             submission.file.delete(save=False)
         raise
     return submission
+
+
+def shortened_name(name: str, limit: int) -> str:
+    """`name` cut to `limit` characters, keeping its extension (a name of any length is accepted)."""
+    if len(name) <= limit:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > 16:
+        return name[: limit - 1] + "…"
+    return stem[: limit - len(extension) - 2] + "…." + extension
 
 
 def _report_language() -> str:
@@ -138,7 +149,7 @@ def _refuse_if_not_allowed(*, task: PracticalTask, previous: list[Submission], d
         raise SubmissionRefused(_("This task has already been accepted; there is nothing more to hand in."))
     if previous and previous[0].status not in RESUBMITTABLE:
         raise SubmissionRefused(_("Your previous submission is still being checked or reviewed. Wait for its result."))
-    if len(previous) >= task.max_submissions:
+    if submissions_used(previous) >= task.max_submissions:
         raise SubmissionRefused(
             _("You have used all %(n)s submissions for this task. Ask your trainer if you need another try.") % {"n": task.max_submissions}
         )

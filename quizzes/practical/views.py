@@ -41,7 +41,7 @@ def task_detail(request, task_id: int):
         "form": SubmissionForm(task=task),
         "area": area,
         "can_submit": _can_submit(task, submissions),
-        "remaining": max(0, task.max_submissions - len(submissions)),
+        "remaining": max(0, task.max_submissions - selectors.submissions_used(submissions)),
     })
 
 
@@ -50,7 +50,7 @@ def _can_submit(task, submissions) -> bool:
         return False
     if submissions and submissions[0].is_open:
         return False
-    return len(submissions) < task.max_submissions
+    return selectors.submissions_used(submissions) < task.max_submissions
 
 
 @login_required

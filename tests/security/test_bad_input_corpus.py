@@ -1,16 +1,30 @@
 """A corpus of bad input sent through the real pages and API: each gets a clear Chinese message,
 never a 500, and leaves nothing half-written (no rows, no files)."""
 
-import io
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from quizzes.models import Question, Submission
 from tests.quizzes.practical.factories import TaskFactory, wagtail_image
-from tests.quizzes.practical.images import animated_gif, cmyk_jpeg, jpeg, photo, png_claiming, png_with_text
+from tests.quizzes.practical.images import (
+    SCRIPT,
+    animated_gif,
+    cmyk_jpeg,
+    encode,
+    jpeg,
+    jpeg_html_polyglot,
+    jpeg_with_segment,
+    photo,
+    png_claiming,
+    png_text_chunk,
+    png_with_chunk,
+    png_with_text,
+    png_with_trailing,
+    png_ztxt_bomb_after_pixels,
+    webp_with_chunk,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +45,20 @@ IMAGE_CORPUS = {
     "decompression bomb": (png_claiming(60000, 60000), "photo.png", "image/png"),
     "animated GIF": (animated_gif(), "photo.gif", "image/gif"),
     "PNG with a huge text chunk": (png_with_text(8 * 1024 * 1024), "photo.png", "image/png"),
+    "JPEG without its end marker": (jpeg(photo((800, 600)))[:-2], "photo.jpg", "image/jpeg"),
+    "PNG cut off in its pixel data": (encode(photo((800, 600)), "PNG")[:30000], "photo.png", "image/png"),
+    "PNG zTXt after the pixels inflating past Pillow's limit": (png_ztxt_bomb_after_pixels(), "photo.png", "image/png"),
+    "JPEG/HTML polyglot": (jpeg_html_polyglot(), "photo.jpg", "image/jpeg"),
+    "PNG with a script after IEND": (png_with_trailing(), "photo.png", "image/png"),
+    "JPEG COM segment with a script": (jpeg_with_segment(0xFE, SCRIPT), "photo.jpg", "image/jpeg"),
+    "JPEG APP1 segment with a script": (jpeg_with_segment(0xE1, b"Exif\x00\x00" + SCRIPT), "photo.jpg", "image/jpeg"),
+    "PNG tEXt with a script": (png_with_chunk(b"tEXt", png_text_chunk(b"tEXt", SCRIPT)), "photo.png", "image/png"),
+    "PNG iTXt with an SVG": (png_with_chunk(b"iTXt", png_text_chunk(b"iTXt", b'<svg onload="alert(1)">')), "photo.png", "image/png"),
+    "PNG zTXt with a script after the pixels": (
+        png_with_chunk(b"zTXt", png_text_chunk(b"zTXt", SCRIPT), after_pixels=True), "photo.png", "image/png"),
+    "WebP XMP chunk with a script": (webp_with_chunk(b"XMP ", SCRIPT), "photo.webp", "image/webp"),
 }
+CRASH_MESSAGE = "检查未能完成"
 
 
 @pytest.fixture
@@ -55,13 +82,23 @@ def test_bad_image_uploads_are_refused_cleanly(client, trainee, image_task, medi
     assert response.status_code == 200
     messages = [str(m) for m in response.context["messages"]]
     assert messages and all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in messages), messages
-    # Refused outright, or stored and failed by the check with its reason: never silently accepted.
-    submission = Submission.objects.filter(user=trainee).first()
-    if submission is None:
-        assert _files_under(Path(media_root)) == before
-    else:
-        assert submission.report and not submission.report["passed"], submission.report
-        assert any("\u4e00" <= ch <= "\u9fff" for ch in submission.report.get("error", "") + str(submission.report.get("criteria")))
+    # Refused at upload, before anything is stored or counted: the check never gets a file it cannot read.
+    assert not Submission.objects.filter(user=trainee).exists(), [s.report for s in Submission.objects.all()]
+    assert _files_under(Path(media_root)) == before
+    assert not any(CRASH_MESSAGE in m for m in messages)
+
+
+@pytest.mark.parametrize("case", list(IMAGE_CORPUS))
+def test_bad_image_uploads_are_refused_by_the_api(client, trainee, image_task, media_root, case):
+    data, name, content_type = IMAGE_CORPUS[case]
+    client.force_login(trainee)
+    before = _files_under(Path(media_root))
+    response = client.post("/api/v1/practical/my/submissions/",
+                           {"task": image_task.pk, "file": SimpleUploadedFile(name, data, content_type=content_type)})
+    assert response.status_code == 400
+    detail = str(response.json())
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in detail), detail
+    assert not Submission.objects.exists() and _files_under(Path(media_root)) == before
 
 
 def test_cmyk_jpeg_is_stored_but_fails_with_a_reason(client, trainee, image_task, django_capture_on_commit_callbacks):
@@ -176,3 +213,33 @@ def test_the_editors_own_markup_survives_cleaning():
             for kind, value in lesson["body"]:
                 if kind == "text":
                     assert clean_rich_text(value) == value
+
+
+FILE_NAME_CORPUS = {
+    "1000-character name": "新" * 996 + ".jpg",
+    "8000-character name": "闻" * 7996 + ".jpg",
+    "name with HTML": '<img src=x onerror=alert(1)>' * 40 + ".jpg",
+}
+
+
+@pytest.mark.parametrize("case", list(FILE_NAME_CORPUS))
+def test_file_names_of_any_length_get_an_answer_in_chinese(client, trainee, image_task, case):
+    from tests.quizzes.practical.multipart import multipart
+
+    client.force_login(trainee)
+    task_url = f"/hands-on/tasks/{image_task.pk}/"
+    data = jpeg(photo((800, 600)))
+    body, content_type = multipart({}, file_name=FILE_NAME_CORPUS[case], data=data)
+    page = client.post(f"{task_url}submit/", body, content_type=content_type, HTTP_REFERER=f"http://testserver{task_url}", follow=True)
+    assert page.status_code == 200
+    messages = [str(m) for m in page.context["messages"]]
+    assert messages and all(any("\u4e00" <= ch <= "\u9fff" for ch in m) for m in messages), messages
+    assert "<img src=x" not in page.content.decode()
+    Submission.objects.all().delete()
+    body, content_type = multipart({"task": str(image_task.pk)}, file_name=FILE_NAME_CORPUS[case], data=data)
+    api = client.post("/api/v1/practical/my/submissions/", body, content_type=content_type)
+    assert api.status_code in (201, 400)
+    if api.status_code == 400:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in api.json()["detail"])
+    else:
+        assert len(api.json()["original_name"]) <= 200

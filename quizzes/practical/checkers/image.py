@@ -1,13 +1,16 @@
 """The image-processing check: Pillow measures the uploaded picture against the task's spec.
 
-Two stages. `admit_image` runs while the upload request is open: it reads only the header (cheap) and
-refuses what is not a usable still image, so nothing bad is ever stored. `check_image` runs in the
-background: it decodes the picture — JPEGs in draft mode, i.e. scaled by libjpeg while decoding, so a
-12-megapixel photo costs a fraction of a full decode in time and memory — and measures every criterion.
+Two stages. `admit_image` runs while the upload request is open and refuses what the check could not read, so
+a bad file is never stored and never uses up one of the task's submissions: it walks the file's container
+(nothing after the picture's end, no web page code in its metadata: see container.py) and decodes it
+completely, the same way the check will — JPEGs in draft mode, i.e. scaled by libjpeg while decoding, so a
+12-megapixel photo costs a fraction of a full decode in time and memory. `check_image` runs in the background
+and measures every criterion on that decode.
 """
 
 from __future__ import annotations
 
+import logging
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +20,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageChops, ImageFile, ImageFilter, ImageStat, UnidentifiedImageError
 
+from . import container
 from .report import CheckReport
+
+logger = logging.getLogger(__name__)
 
 # Decoding happens at reduced scale; comparisons need no more than this many pixels on the long side.
 COMPARE_SIZE = 256
@@ -70,16 +76,52 @@ def max_pixels() -> int:
     return getattr(settings, "PRACTICAL_IMAGE_MAX_PIXELS", 50_000_000)
 
 
+def _damaged():
+    return ImageRejected(
+        _("The picture file is damaged or incomplete (it may have been cut off while saving or uploading). Export it again.")
+    )
+
+
+def _text_too_large():
+    return ImageRejected(_("The PNG file carries an oversized text block. Export the picture again without extra metadata."))
+
+
 @contextmanager
 def _guarded():
-    """Open images with the decompression-bomb warning made an error and truncated data refused."""
+    """Read an image with every way a hostile or damaged file can fail turned into ImageRejected.
+
+    Pillow signals a bad file with many exception types depending on the format and the stage: OSError
+    (truncated data, a decoder error), SyntaxError and EOFError (broken chunks), ValueError (a PNG text chunk
+    inflating past its limit), struct.error and IndexError (short headers), zlib.error, DecompressionBombError
+    and the bomb warning (made an error here). Whatever the type, the file cannot be read.
+    """
     ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
-        yield
+        try:
+            yield
+        except ImageRejected:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageRejected(_("The picture claims an enormous pixel size (a “decompression bomb”) and was refused.")) from None
+        except UnidentifiedImageError:
+            raise ImageRejected(_("This file is not a picture we can read. Upload a JPEG, PNG or WebP image.")) from None
+        except ValueError as error:
+            if "text" in str(error).lower() or "chunk" in str(error).lower():
+                raise _text_too_large() from None
+            raise _damaged() from None
+        except Exception as error:  # noqa: BLE001 — any other failure to decode untrusted bytes means the same
+            logger.info("picture refused as unreadable: %s: %s", type(error).__name__, error)
+            raise _damaged() from None
+
+
+IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
 
 
 def _sniff_text(head: bytes) -> str:
+    # A real picture with markup in its metadata is a different problem, explained by the container walk.
+    if head.startswith(IMAGE_SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return ""
     sample = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if sample.startswith((b"<svg", b"<?xml")) or b"<svg" in sample[:512]:
         return "SVG"
@@ -89,7 +131,7 @@ def _sniff_text(head: bytes) -> str:
 
 
 def _open(fp) -> Image.Image:
-    """Image.open with every way of failing turned into ImageRejected."""
+    """Image.open, refusing text files renamed as pictures and pictures over the pixel limit (call inside _guarded)."""
     head = fp.read(1024)
     fp.seek(0)
     if not head:
@@ -99,16 +141,7 @@ def _open(fp) -> Image.Image:
         raise ImageRejected(
             _("This is a %(kind)s text file renamed as a picture, not an image. Export the picture as JPEG, PNG or WebP.") % {"kind": kind}
         )
-    try:
-        image = Image.open(fp)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRejected(_("The picture claims an enormous pixel size (a “decompression bomb”) and was refused.")) from None
-    except UnidentifiedImageError:
-        raise ImageRejected(_("This file is not a picture we can read. Upload a JPEG, PNG or WebP image.")) from None
-    except ValueError:
-        raise ImageRejected(_("The PNG file carries an oversized text block. Export the picture again without extra metadata.")) from None
-    except (OSError, SyntaxError, EOFError):
-        raise ImageRejected(_("The picture file is damaged or incomplete. Export it again and upload the new file.")) from None
+    image = Image.open(fp)
     if image.width * image.height > max_pixels():
         raise ImageRejected(
             _("The picture has %(pixels)s megapixels; at most %(limit)s are accepted.")
@@ -122,7 +155,11 @@ def _text_bytes(image: Image.Image) -> int:
 
 
 def admit_image(fp, *, size: int, still: bool = True) -> ImageProbe:
-    """Decide from the header whether the upload is a checkable picture. Raises ImageRejected."""
+    """Decide whether the upload is a picture the check can read completely. Raises ImageRejected.
+
+    Everything the background check will decode is decoded here first (at the same reduced scale), so a
+    file that passes cannot make the check fail on reading it, and a bad file is refused before it is stored.
+    """
     limit = max_upload_bytes()
     if size > limit:
         raise ImageRejected(
@@ -138,10 +175,41 @@ def admit_image(fp, *, size: int, still: bool = True) -> ImageProbe:
         if image.format not in CONTENT_TYPES or image.format == "GIF":
             raise ImageRejected(_("%(format)s files are not accepted. Upload a JPEG, PNG or WebP image.") % {"format": image.format})
         if _text_bytes(image) > MAX_TEXT_BYTES:
-            raise ImageRejected(_("The PNG file carries an oversized text block. Export the picture again without extra metadata."))
+            raise _text_too_large()
         probe = ImageProbe(format=image.format, width=image.width, height=image.height, mode=image.mode)
     fp.seek(0)
+    finding = container.inspect(fp.read(), probe.format, max_text_bytes=MAX_TEXT_BYTES)
+    fp.seek(0)
+    if finding is not None:
+        raise _refusal(finding)
+    _decode(fp)
+    fp.seek(0)
     return probe
+
+
+def _where(code: str) -> str:
+    """A segment or chunk code in words a trainee recognises, with the code for whoever helps them."""
+    if code == "COM":
+        return _("the comment, %(code)s") % {"code": code}
+    if code in ("tEXt", "zTXt", "iTXt"):
+        return _("a text block, %(code)s") % {"code": code}
+    return _("a metadata block, %(code)s") % {"code": code}
+
+
+def _refusal(finding: container.Finding) -> ImageRejected:
+    if finding.kind == "trailing":
+        return ImageRejected(
+            _("The file carries extra data after the end of the picture (for example hidden web page code or a motion-photo clip). "
+              "Export the picture again as a plain JPEG, PNG or WebP and upload the new file.")
+        )
+    if finding.kind == "markup":
+        return ImageRejected(
+            _("The picture's metadata (%(where)s) contains web page code such as a script. Remove the metadata or export the picture again, then upload it.")
+            % {"where": _where(finding.where)}
+        )
+    if finding.kind == "text_too_large":
+        return _text_too_large()
+    return _damaged()
 
 
 def estimate_jpeg_quality(quantization: dict | None) -> int | None:
@@ -157,25 +225,24 @@ def estimate_jpeg_quality(quantization: dict | None) -> int | None:
 
 
 def _decode(fp, *, target: int = DRAFT_SIZE) -> tuple[Image.Image, dict]:
-    """Open and fully decode (at reduced scale for JPEG); returns the RGB picture and header facts."""
+    """Open and fully decode (at reduced scale for JPEG); returns the RGB picture and header facts. Raises ImageRejected."""
     with _guarded():
         image = _open(fp)
+        # The header's size and mode, before draft mode scales the JPEG.
         facts = {
             "format": image.format,
             "width": image.width,
             "height": image.height,
             "mode": image.mode,
             "frames": getattr(image, "n_frames", 1),
-            "exif": image.getexif(),
             "quantization": getattr(image, "quantization", None),
-            "text_bytes": _text_bytes(image),
         }
         if image.format == "JPEG":
             image.draft("RGB", (target, target))
-        try:
-            image.load()
-        except (OSError, SyntaxError, EOFError, ValueError):
-            raise ImageRejected(_("The picture file is damaged or incomplete (it may have been cut off while saving or uploading). Export it again.")) from None
+        # Load before reading metadata: PNG text chunks after the pixel data only appear (and fail) while loading.
+        image.load()
+        exif = image.getexif()
+        facts.update(exif=exif, has_gps=bool(exif.get_ifd(GPS_IFD)) or GPS_IFD in exif, text_bytes=_text_bytes(image))
         if image.mode != "RGB":
             image = image.convert("RGBA").convert("RGB") if "A" in image.mode or image.mode == "P" else image.convert("RGB")
         if max(image.size) > target * 2:
@@ -256,8 +323,7 @@ def check_image(fp, *, spec: dict, file_size: int, original=None) -> CheckReport
         report.add("mode", _("Colour mode"), required="RGB", measured=measured, passed=mode in ("RGB", "RGBA") if fmt != "JPEG" else mode == "RGB",
                    hint=_("Web browsers show CMYK pictures with wrong colours: convert to RGB before saving."))
     if "strip_exif" in spec:
-        exif = facts["exif"]
-        has_gps = bool(exif.get_ifd(GPS_IFD)) or GPS_IFD in exif
+        exif, has_gps = facts["exif"], facts["has_gps"]
         if spec["strip_exif"] == "gps":
             report.add("gps", _("GPS location removed"), required=_("no GPS data"),
                        measured=_("GPS location present") if has_gps else _("none"), passed=not has_gps,

@@ -75,3 +75,68 @@ def animated_gif(frames=3) -> bytes:
 
 def cmyk_jpeg(size=(800, 600)) -> bytes:
     return encode(photo(size).convert("CMYK"), "JPEG", quality=85)
+
+
+# Hostile and damaged files, as an outside audit found them: each decodes as an ordinary picture in part.
+
+SCRIPT = b"<script>alert(document.cookie)</script>"
+
+
+def truncated_jpeg(size=(800, 600)) -> bytes:
+    data = jpeg(photo(size), quality=85)
+    return data[: len(data) * 2 // 3]
+
+
+def jpeg_html_polyglot(size=(800, 600)) -> bytes:
+    """A complete, valid JPEG with a web page after its end marker."""
+    return jpeg(photo(size)) + b"<!DOCTYPE html><html><body>" + SCRIPT + b"</body></html>"
+
+
+def jpeg_with_segment(marker: int, payload: bytes, size=(800, 600)) -> bytes:
+    """A JPEG with an extra APPn/COM segment right after its start marker."""
+    data = jpeg(photo(size))
+    return data[:2] + bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload + data[2:]
+
+
+def png_with_chunk(kind: bytes, body: bytes, *, after_pixels=False, size=(800, 600)) -> bytes:
+    """A PNG with one extra chunk, before the pixel data or after it (just before IEND)."""
+    data = encode(photo(size), "PNG")
+    at = data.rfind(b"IEND") - 4 if after_pixels else data.find(b"IDAT") - 4
+    return data[:at] + _chunk(kind, body) + data[at:]
+
+
+def png_text_chunk(kind: bytes, text: bytes, keyword=b"Comment") -> bytes:
+    if kind == b"tEXt":
+        return keyword + b"\x00" + text
+    if kind == b"zTXt":
+        return keyword + b"\x00\x00" + zlib.compress(text)
+    return keyword + b"\x00\x01\x00\x00\x00" + zlib.compress(text)  # iTXt, compressed, no language
+
+
+def png_ztxt_bomb_after_pixels(inflated=(2 * 1024 * 1024)) -> bytes:
+    """A zTXt chunk after the pixel data that inflates past Pillow's text limit (1 MB): only loading finds it."""
+    return png_with_chunk(b"zTXt", png_text_chunk(b"zTXt", b"A" * inflated), after_pixels=True)
+
+
+def png_with_trailing(extra: bytes = SCRIPT) -> bytes:
+    return encode(photo((800, 600)), "PNG") + extra
+
+
+def webp_with_chunk(kind: bytes, body: bytes, size=(800, 600)) -> bytes:
+    """A WebP with an extra RIFF chunk (the RIFF size updated, so the container stays valid)."""
+    data = encode(photo(size), "WEBP")
+    chunk = kind + struct.pack("<I", len(body)) + body + (b"\x00" if len(body) % 2 else b"")
+    riff = data[12:] + chunk
+    return b"RIFF" + struct.pack("<I", 4 + len(riff)) + b"WEBP" + riff
+
+
+def webp_with_trailing(extra: bytes = SCRIPT) -> bytes:
+    return encode(photo((800, 600)), "WEBP") + extra
+
+
+def xmp_packet() -> bytes:
+    """Ordinary XMP metadata as photo editors write it (namespaced XML, no HTML): must not be mistaken for markup."""
+    return (b'http://ns.adobe.com/xap/1.0/\x00<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+            b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            b'<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:CreatorTool="Adobe Photoshop 2024"'
+            b' xmp:ModifyDate="2026-11-02T10:00:00+08:00"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>')

@@ -7,7 +7,27 @@ from PIL import Image
 
 from quizzes.practical.checkers.image import ImageRejected, admit_image, check_image, estimate_jpeg_quality
 
-from .images import animated_gif, cmyk_jpeg, encode, jpeg, photo, png_claiming, png_with_text, with_watermark
+from .images import (
+    SCRIPT,
+    animated_gif,
+    cmyk_jpeg,
+    encode,
+    jpeg,
+    jpeg_html_polyglot,
+    jpeg_with_segment,
+    photo,
+    png_claiming,
+    png_text_chunk,
+    png_with_chunk,
+    png_with_text,
+    png_with_trailing,
+    png_ztxt_bomb_after_pixels,
+    truncated_jpeg,
+    webp_with_chunk,
+    webp_with_trailing,
+    with_watermark,
+    xmp_packet,
+)
 
 ORIGINAL = photo((1600, 1200))
 ORIGINAL_BYTES = jpeg(ORIGINAL, quality=92)
@@ -129,12 +149,84 @@ def test_bad_files_are_refused_with_a_clear_message(name):
     assert words in refused.value.message
 
 
-def test_truncated_jpeg_passes_the_header_but_fails_the_check():
-    data = jpeg(photo((1200, 900)), quality=90)
-    cut = data[: len(data) // 2]
-    admit_image(io.BytesIO(cut), size=len(cut))  # the header is intact
-    report = run(cut, {"width": 1200})
-    assert not report.passed and "不完整" in report.error
+DAMAGED = "已损坏或不完整"
+HIDDEN_AFTER = "图片结束之后"
+MARKUP = "网页代码"
+HOSTILE_FILES = {
+    # Damaged: the header is intact, so only decoding the whole picture finds them.
+    "truncated-jpeg": (truncated_jpeg(), DAMAGED),
+    "jpeg-without-end-marker": (jpeg()[:-2], DAMAGED),
+    "truncated-progressive-jpeg": (encode(photo((800, 600)), "JPEG", progressive=True)[:12000], DAMAGED),
+    "truncated-png": (encode(photo((800, 600)), "PNG")[:30000], DAMAGED),
+    "truncated-webp": (encode(photo((800, 600)), "WEBP")[:3000], DAMAGED),
+    "png-short-header": (encode(photo((80, 60)), "PNG")[:20], DAMAGED),
+    # A text chunk after the pixel data that inflates past Pillow's limit: Pillow raises ValueError while loading.
+    "png-ztxt-bomb-after-pixels": (png_ztxt_bomb_after_pixels(), "文本数据块"),
+    # Polyglots: a valid picture and a web page in one file.
+    "jpeg-html-polyglot": (jpeg_html_polyglot(), HIDDEN_AFTER),
+    "png-with-script-after-iend": (png_with_trailing(), HIDDEN_AFTER),
+    "webp-with-script-after-riff": (webp_with_trailing(), HIDDEN_AFTER),
+    "jpeg-com-script": (jpeg_with_segment(0xFE, SCRIPT), MARKUP),
+    "jpeg-app1-script": (jpeg_with_segment(0xE1, b"Exif\x00\x00" + SCRIPT), MARKUP),
+    "jpeg-app15-iframe": (jpeg_with_segment(0xEF, b'<iframe src="https://evil.example/">'), MARKUP),
+    "png-text-script": (png_with_chunk(b"tEXt", png_text_chunk(b"tEXt", SCRIPT)), MARKUP),
+    "png-ztxt-script-after-pixels": (png_with_chunk(b"zTXt", png_text_chunk(b"zTXt", SCRIPT), after_pixels=True), MARKUP),
+    "png-itxt-svg": (png_with_chunk(b"iTXt", png_text_chunk(b"iTXt", b'<svg onload="alert(1)">')), MARKUP),
+    "png-private-chunk-html": (png_with_chunk(b"prVt", b"<!DOCTYPE html><a href='javascript:alert(1)'>x</a>"), MARKUP),
+    "webp-xmp-script": (webp_with_chunk(b"XMP ", SCRIPT), MARKUP),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_FILES)
+def test_damaged_and_hostile_files_are_refused_at_upload(name):
+    data, words = HOSTILE_FILES[name]
+    with pytest.raises(ImageRejected) as refused:
+        admit_image(io.BytesIO(data), size=len(data))
+    assert words in refused.value.message, refused.value.message
+
+
+@pytest.mark.parametrize("name", ["plain", "xmp", "exif-gps", "comment", "png-text", "zero-padding"])
+def test_ordinary_metadata_is_not_mistaken_for_markup(name):
+    data = {
+        "plain": jpeg(),
+        "xmp": jpeg_with_segment(0xE1, xmp_packet()),
+        "exif-gps": jpeg(gps=True, camera=True),
+        "comment": jpeg_with_segment(0xFE, "常德市商务局 2026 <作者：张伟>".encode()),
+        "png-text": png_with_chunk(b"tEXt", png_text_chunk(b"tEXt", b"Software: GIMP 2.10 (a < b > c)")),
+        "zero-padding": jpeg() + b"\x00" * 64,
+    }[name]
+    probe = admit_image(io.BytesIO(data), size=len(data))
+    assert probe.width == 800
+
+
+CHECKABLE = {
+    "jpeg": jpeg(photo((800, 600))),
+    "cmyk": cmyk_jpeg((800, 600)),
+    "progressive": encode(photo((800, 600)), "JPEG", progressive=True),
+    "png-rgba": encode(photo((800, 600)).convert("RGBA"), "PNG"),
+    "png-palette": encode(photo((800, 600)).convert("P"), "PNG"),
+    "png-small-text-after-pixels": png_with_chunk(b"zTXt", png_text_chunk(b"zTXt", b"A" * 30000), after_pixels=True),
+    "webp": encode(photo((800, 600)), "WEBP"),
+    "webp-lossless": encode(photo((800, 600)), "WEBP", lossless=True),
+    "gps": jpeg(gps=True, camera=True),
+    **{name: data for name, (data, _words) in HOSTILE_FILES.items()},
+    **{name: data for name, (data, _words) in BAD_FILES.items()},
+}
+FULL_SPEC = {"formats": ["JPEG", "PNG", "WEBP"], "width": 800, "height": 600, "mode": "RGB", "strip_exif": "gps",
+             "quality_min": 1, "quality_max": 100, "max_bytes": 10_000_000, "no_upscale": True,
+             "crop": {"box": [0, 0, 1600, 1200], "min_similarity": 0.5}, "watermark": {"corner": "top-left", "size": 0.1, "min_difference": 0.0}}
+
+
+@pytest.mark.parametrize("name", CHECKABLE)
+def test_what_passes_upload_is_always_checked_to_the_end(name):
+    """The background check never fails to read a file that upload admitted: the same decode ran at upload."""
+    data = CHECKABLE[name]
+    try:
+        admit_image(io.BytesIO(data), size=len(data))
+    except ImageRejected:
+        return
+    report = run(data, FULL_SPEC, ORIGINAL_BYTES)
+    assert not report.error and report.criteria, report.error
 
 
 def test_oversized_upload_states_the_limit(settings):

@@ -8,7 +8,17 @@ from quizzes.models import Submission
 from quizzes.practical.services import SubmissionRefused, submit_work
 
 from .conftest import upload
-from .images import animated_gif, cmyk_jpeg, jpeg, photo, png_claiming, png_with_text
+from .images import (
+    animated_gif,
+    cmyk_jpeg,
+    jpeg,
+    jpeg_html_polyglot,
+    photo,
+    png_claiming,
+    png_with_text,
+    png_ztxt_bomb_after_pixels,
+    truncated_jpeg,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +51,30 @@ def test_failing_picture_gets_a_report_and_may_be_resubmitted(submit, image_task
     assert (second.number, second.status) == (2, "accepted")
 
 
-def test_truncated_picture_is_reported_not_crashed(submit, image_task, trainee):
-    data = good_picture()
-    submission = submit(task=image_task, user=trainee, upload=upload(data[: len(data) // 2]))
-    assert submission.status == "error"
-    assert "不完整" in submission.report["error"]
+@pytest.mark.parametrize("data", [truncated_jpeg(), jpeg_html_polyglot(), png_ztxt_bomb_after_pixels()], ids=["truncated", "polyglot", "ztxt-bomb"])
+def test_a_damaged_or_hostile_upload_does_not_use_up_a_submission(submit, image_task, trainee, media_root, data):
+    image_task.max_submissions = 1
+    image_task.save()
+    for _try in range(3):
+        with pytest.raises(SubmissionRefused):
+            submit_work(task=image_task, user=trainee, upload=upload(data))
+    assert not Submission.objects.exists() and media_files(media_root) == []
+    submission = submit(task=image_task, user=trainee, upload=upload(good_picture()))
+    assert (submission.number, submission.status) == (1, "accepted")
+
+
+def test_a_check_that_could_not_be_completed_does_not_use_up_a_submission(submit, image_task, trainee):
+    image_task.max_submissions = 1
+    image_task.save()
+    original = image_task.original_image
+    image_task.original_image = None  # the trainer removed the original: the comparison cannot run
+    image_task.save()
+    first = submit(task=image_task, user=trainee, upload=upload(cmyk_jpeg((800, 600))))
+    assert first.status == "error" and "原图" in first.report["error"]
+    image_task.original_image = original
+    image_task.save()
+    second = submit(task=image_task, user=trainee, upload=upload(good_picture()))
+    assert (second.number, second.status) == (2, "accepted")
 
 
 def test_automatic_pass_can_wait_for_a_trainer(submit, image_task, trainee):
