@@ -31,14 +31,6 @@ def task_states(*, user: User, task_ids) -> dict[int, Submission]:
     return latest
 
 
-def accepted_task_ids(*, user: User, task_ids) -> set[int]:
-    if not user.is_authenticated or not task_ids:
-        return set()
-    return set(
-        Submission.objects.filter(user=user, task_id__in=list(task_ids), status=SubmissionStatus.ACCEPTED).values_list("task_id", flat=True)
-    )
-
-
 def _trainee_team(field: str = "user_id"):
     membership = Membership.objects.filter(user_id=OuterRef(field), role=Role.TRAINEE)
     return membership.values("team__name")[:1], membership.values("team_id")[:1]
