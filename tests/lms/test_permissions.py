@@ -112,3 +112,15 @@ def test_supervision_rows_keep_the_supervisor_groups(trainer, team, other_team):
     assert groups() == {"督导·hanshou"}
     Membership.objects.filter(user=trainer, role="trainer").delete()
     assert groups() == set()
+
+
+def test_deleting_a_trainer_or_trainee_leaves_no_group_rows_behind(trainer, trainee):
+    """The group sync runs while a person's rows are deleted: it must not re-add what the deletion removes."""
+    from django.contrib.auth.models import Group
+
+    from lms.models import User
+
+    trainer.delete()
+    trainee.delete()
+    assert not User.objects.filter(pk__in=[trainer.pk, trainee.pk]).exists()
+    assert not Group.user_set.through.objects.filter(user_id__in=[trainer.pk, trainee.pk]).exists()
