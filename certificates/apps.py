@@ -9,12 +9,13 @@ class CertificatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from courses.completion import register_completion_listener
+        from courses.completion import register_award_provider, register_completion_listener
         from lms import progress
 
-        from . import checks, renewal, services  # noqa: F401  (checks registers itself)
+        from . import checks, renewal, selectors, services  # noqa: F401  (checks registers itself)
 
         register_completion_listener(services.completion_listener)
+        register_award_provider(selectors.my_awards)
         progress.register(renewal.progress_listener)
         renewal.register_renewal_resolver(renewal.programmes_renewed_by_quiz)
         post_migrate.connect(grant_programme_permissions, sender=self, dispatch_uid="certificates_grant_programme_permissions")

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from courses.completion import Award
 from courses.models import Enrollment
 from lms import permissions
 from lms.models import User
@@ -182,3 +185,25 @@ def status_counts(*, programme: Programme, teams=None, now: datetime | None = No
         rows = rows.filter(team__in=teams)
     aggregates = {status: Count("pk", filter=status_q(status, now)) for status in DisplayStatus.values}
     return {row.pop("team_id"): row for row in rows.values("team_id").annotate(**aggregates)}
+
+
+def my_awards(*, user: User) -> list[Award]:
+    """The user's live certificates as 我的课程 shows them (registered with courses.completion as an award provider)."""
+    awards = []
+    for certificate in my_certificates(user=user):
+        if certificate.display_status() not in (DisplayStatus.VALID, DisplayStatus.EXPIRING):
+            continue
+        expires = (
+            _("valid until %(date)s") % {"date": timezone.localtime(certificate.expires_at).date().isoformat()}
+            if certificate.expires_at
+            else _("no expiry")
+        )
+        awards.append(
+            Award(
+                title=certificate.programme.name,
+                detail=f"{certificate.serial} · {expires}",
+                url=reverse("certificates:mine"),
+                download_url=reverse("certificates:pdf", args=[certificate.pk]),
+            )
+        )
+    return awards

@@ -10,6 +10,7 @@ import logging
 import secrets
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.models import Membership, Role, User
+from lms.names import validate_person_name
 from lms.services import record_audit
 
 from . import pdf, selectors
@@ -249,9 +251,19 @@ def correct_holder_name(*, certificate: Certificate, holder_name: str, actor: Us
     holder_name = holder_name.strip()
     if not holder_name:
         raise CertificateError(_("The name cannot be empty."))
+    limit = Certificate._meta.get_field("holder_name").max_length
+    if len(holder_name) > limit:
+        raise CertificateError(
+            _("The name may be at most %(limit_value)d characters long (it has %(show_value)d).")
+            % {"limit_value": limit, "show_value": len(holder_name)}
+        )
+    try:
+        validate_person_name(holder_name)
+    except ValidationError as error:
+        raise CertificateError(" ".join(error.messages)) from error
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     before = certificate.holder_name
-    certificate.holder_name = holder_name[:100]
+    certificate.holder_name = holder_name
     certificate.save(update_fields=["holder_name"])
     record_audit(
         actor=actor,

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from lms import permissions
 from lms.models import CountyTeam, User
+from lms.names import filename_part, validate_person_name
 
 from . import badges, jobs, selectors, services
 from .models import BulkJob, Certificate, DisplayStatus, Programme
@@ -75,11 +76,28 @@ class RevokeForm(forms.Form):
         label=gettext_lazy("Reason (kept on record; the public page only says “revoked”)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
+        error_messages={
+            "required": gettext_lazy("Give a reason for the revocation."),
+            "max_length": gettext_lazy("The reason may be at most %(limit_value)d characters long (it has %(show_value)d)."),
+        },
     )
 
 
 class RenameForm(forms.Form):
-    holder_name = forms.CharField(label=gettext_lazy("Corrected name"), max_length=100)
+    holder_name = forms.CharField(
+        label=gettext_lazy("Corrected name"),
+        max_length=100,
+        validators=[validate_person_name],
+        error_messages={
+            "required": gettext_lazy("The name cannot be empty."),
+            "max_length": gettext_lazy("The name may be at most %(limit_value)d characters long (it has %(show_value)d)."),
+        },
+    )
+
+
+def _form_errors(form: forms.Form) -> str:
+    """Every error the form found, as its fields said them: one fixed message would hide what is wrong."""
+    return " ".join(message for errors in form.errors.values() for message in errors)
 
 
 class IssueForm(forms.Form):
@@ -160,7 +178,7 @@ def manage_revoke(request, pk: int):
     certificate = get_object_or_404(Certificate, pk=pk)
     form = RevokeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give a reason for the revocation."))
+        messages.error(request, _form_errors(form))
         return redirect("certificates:manage_detail", pk=pk)
     try:
         services.revoke_certificate(certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"])
@@ -180,7 +198,7 @@ def manage_rerender(request, pk: int):
     try:
         if "holder_name" in request.POST:
             if not form.is_valid():
-                raise services.CertificateError(_("The name cannot be empty."))
+                raise services.CertificateError(_form_errors(form))
             certificate = services.correct_holder_name(
                 certificate=certificate, holder_name=form.cleaned_data["holder_name"], actor=request.user
             )
@@ -200,8 +218,7 @@ def manage_issue(request):
     _bureau_only(request)
     form = IssueForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        messages.error(request, _form_errors(form))
         return redirect("certificates:manage_list")
     try:
         certificate = services.issue_certificate(
@@ -221,7 +238,7 @@ def manage_bulk(request):
     _bureau_only(request)
     form = BulkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a task and a programme."))
+        messages.error(request, _form_errors(form))
         return redirect("certificates:manage_list")
     data = form.cleaned_data
     job = jobs.create_job(
@@ -259,7 +276,8 @@ def team_zip(request, code: str):
         lines = ["证书编号,姓名,项目,发证日期,有效期至,状态,SHA-256"]
         for certificate in certificates:
             with default_storage.open(certificate.pdf.name, "rb") as handle:
-                archive.writestr(f"{certificate.serial}-{certificate.holder_name}.pdf", handle.read())
+                # The serial keeps entries unique; the name is only a readable hint, made safe as a file name.
+                archive.writestr(f"{certificate.serial}-{filename_part(certificate.holder_name)}.pdf", handle.read())
             expires = timezone.localtime(certificate.expires_at).date().isoformat() if certificate.expires_at else ""
             lines.append(
                 ",".join(

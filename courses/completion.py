@@ -4,7 +4,8 @@ A course is complete for a trainee when every requirement is met. Requirements c
 the built-in one asks for every required lesson to be marked done; other parts of the product add
 theirs (a quiz to pass, a hands-on task to be accepted) with `register_requirement_provider`.
 When a course becomes complete, the listeners registered with `register_completion_listener` are
-called (certificates issue from there).
+called (certificates issue from there). What a trainee has earned by completing courses (a certificate)
+is shown on 我的课程 through `register_award_provider`, so this app never imports the ones that award.
 """
 
 from __future__ import annotations
@@ -24,6 +25,26 @@ class Requirement:
     done: bool
     url: str = ""
     kind: str = "lesson"
+    # Handed in and waiting on someone else (a trainer's review, an automatic check): nothing to do meanwhile.
+    waiting: bool = False
+    # What the trainee is asked to do next, as a button says it (e.g. “参加测验：…”); the label when empty.
+    action: str = ""
+
+
+@dataclass(frozen=True)
+class Award:
+    """Something earned by completing courses (a certificate), as 我的课程 shows it."""
+
+    title: str
+    detail: str
+    url: str
+    download_url: str = ""
+
+
+def next_requirement(requirements: list[Requirement]) -> Requirement | None:
+    """The first unmet requirement the trainee can act on; failing that, the first one they wait on."""
+    open_ = [r for r in requirements if not r.done]
+    return next((r for r in open_ if not r.waiting), None) or next(iter(open_), None)
 
 
 # A provider gets (user, lessons_by_course) — {course: [lessons]} for many courses at once, so pages
@@ -31,8 +52,11 @@ class Requirement:
 RequirementProvider = Callable[..., dict[int, Iterable[Requirement]]]
 CompletionListener = Callable[..., None]
 
+AwardProvider = Callable[..., list[Award]]
+
 _providers: list[RequirementProvider] = []
 _completion_listeners: list[CompletionListener] = []
+_award_providers: list[AwardProvider] = []
 
 
 def register_requirement_provider(provider: RequirementProvider) -> RequirementProvider:
@@ -46,6 +70,19 @@ def register_completion_listener(listener: CompletionListener) -> CompletionList
     if listener not in _completion_listeners:
         _completion_listeners.append(listener)
     return listener
+
+
+def register_award_provider(provider: AwardProvider) -> AwardProvider:
+    """`provider(user=...)` returns the user's [Award]; it runs once per 我的课程 page, so keep it to a query or two."""
+    if provider not in _award_providers:
+        _award_providers.append(provider)
+    return provider
+
+
+def awards_for(user) -> list[Award]:
+    if not user.is_authenticated:
+        return []
+    return [award for provider in _award_providers for award in provider(user=user)]
 
 
 def lessons_by_course(courses) -> dict:

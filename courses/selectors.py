@@ -28,6 +28,16 @@ def course_ids_of(lessons) -> dict[int, int]:
     return {lesson.pk: by_path.get(lesson.path[: -LessonPage.steplen]) for lesson in lessons}
 
 
+@dataclass(frozen=True)
+class NextStep:
+    """Where “继续学习” leads: an unread lesson, a quiz to pass, a task to hand in, or a review being waited on."""
+
+    kind: str
+    label: str
+    url: str
+    waiting: bool = False
+
+
 @dataclass
 class CourseProgress:
     """One course as a trainee sees it: enrolled?, how far, where to continue."""
@@ -74,6 +84,26 @@ class CourseProgress:
             if lesson.pk not in self.done_lesson_ids:
                 return lesson
         return self.lessons[0]
+
+
+    @property
+    def next_step(self) -> NextStep | None:
+        """The first unmet requirement: lessons first (where the trainee left off), then what providers ask for
+        (each says its own label and address), so a course with every lesson read points to its quiz or task,
+        not back to lesson 1. None once the course is complete."""
+        if self.completed:
+            return None
+        unread = any(r.kind == "lesson" and not r.done for r in self.requirements)
+        requirement = None if unread else completion.next_requirement(self.requirements)
+        if requirement is not None:
+            return NextStep(
+                kind=requirement.kind, label=requirement.action or requirement.label, url=requirement.url,
+                waiting=requirement.waiting,
+            )
+        lesson = self.continue_lesson
+        if lesson is None or (not unread and lesson.pk in self.done_lesson_ids):
+            return None
+        return NextStep(kind="lesson", label=str(lesson.title), url=lesson.url or "")
 
 
 def _progress_for(user: User, courses: list[CoursePage]) -> dict[int, CourseProgress]:

@@ -6,11 +6,12 @@ Also prepares a trainee's practice site when they enrol in a course whose tasks 
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from quizzes.models import PracticalTask
-from quizzes.models.tasks import PRACTICE_SITE_KINDS
+from quizzes.models import PracticalTask, SubmissionStatus
+from quizzes.models.tasks import PRACTICE_SITE_KINDS, RESUBMITTABLE
 from quizzes.practical.practice import PracticeSiteMissing, ensure_practice_area
-from quizzes.practical.selectors import accepted_task_ids
+from quizzes.practical.selectors import task_states
 
 from .completion import Requirement
 
@@ -36,14 +37,30 @@ def task_requirements(*, user, lessons_by_course) -> dict:
     if not all_ids:
         return {}
     titles = dict(PracticalTask.objects.filter(pk__in=all_ids).values_list("pk", "title"))
-    done = accepted_task_ids(user=user, task_ids=all_ids)
+    # The latest submission says it all: an accepted one is final (nothing can be handed in after it),
+    # one being checked or waiting for review leaves the trainee nothing to do but wait.
+    latest = task_states(user=user, task_ids=all_ids)
     return {
-        course_pk: [
-            Requirement(key=f"task:{pk}", label=titles[pk], done=pk in done, url=reverse("practical:task", args=[pk]), kind="task")
-            for pk in ids if pk in titles
-        ]
+        course_pk: [_requirement(pk, titles[pk], latest.get(pk)) for pk in ids if pk in titles]
         for course_pk, ids in ids_by_course.items()
     }
+
+
+def _requirement(pk: int, title: str, submission) -> Requirement:
+    status = submission.status if submission is not None else None
+    if status == SubmissionStatus.AWAITING_REVIEW:
+        action = _("Waiting for a trainer's review of “%(title)s”") % {"title": title}
+    elif status == SubmissionStatus.CHECKING:
+        action = _("Waiting for the automatic check of “%(title)s”") % {"title": title}
+    elif status in RESUBMITTABLE:
+        action = _("Hand in “%(title)s” again") % {"title": title}
+    else:
+        action = _("Do the hands-on task “%(title)s”") % {"title": title}
+    return Requirement(
+        key=f"task:{pk}", label=title, done=status == SubmissionStatus.ACCEPTED,
+        url=reverse("practical:task", args=[pk]), kind="task",
+        waiting=status in (SubmissionStatus.AWAITING_REVIEW, SubmissionStatus.CHECKING), action=action,
+    )
 
 
 def prepare_practice_sites(*, users, course) -> None:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from lms import permissions
 from lms.models import User
 
-from . import selectors, services
+from . import completion, selectors, services
 from .models import CoursePage, LessonPage
 
 
@@ -21,7 +21,12 @@ def my_courses(request):
     return render(
         request,
         "courses/my_courses.html",
-        {"entries": entries, "current": current, "catalogue": selectors.published_courses().exclude(enrollments__user=request.user)},
+        {
+            "entries": entries,
+            "current": current,
+            "awards": completion.awards_for(request.user),
+            "catalogue": selectors.published_courses().exclude(enrollments__user=request.user),
+        },
     )
 
 
@@ -31,9 +36,8 @@ def enroll(request, course_id: int):
     course = get_object_or_404(selectors.published_courses(), pk=course_id)
     services.enroll(user=request.user, course=course)
     messages.success(request, _("You are enrolled in “%(course)s”.") % {"course": course.title})
-    outline = selectors.course_outline(user=request.user, course=course)
-    target = outline.continue_lesson
-    return redirect(target.url if target else course.url)
+    step = selectors.course_outline(user=request.user, course=course).next_step
+    return redirect(step.url if step and step.url else course.url)
 
 
 @login_required

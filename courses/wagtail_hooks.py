@@ -5,17 +5,24 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from lms import permissions
+from lms.admin_scope import ScopedPermissionPolicy, ScopedSnippetViewSet
 
 from . import admin_views
 from .models import Enrollment
 
 
-class EnrollmentViewSet(SnippetViewSet):
+def enrolments_in_reach(user, queryset):
+    """A trainer sees the enrolments of the teams they supervise; the bureau every one."""
+    return queryset.filter(user__in=permissions.admin_visible_people(user))
+
+
+class EnrollmentViewSet(ScopedSnippetViewSet):
     model = Enrollment
+    scope = staticmethod(enrolments_in_reach)
     icon = "user"
     menu_label = _("Enrolments")
     menu_order = 310
@@ -26,6 +33,7 @@ class EnrollmentViewSet(SnippetViewSet):
     panels = [FieldPanel("user"), FieldPanel("course")]
 
 
+register_permission_policy(Enrollment, ScopedPermissionPolicy(Enrollment, enrolments_in_reach))
 register_snippet(EnrollmentViewSet)
 
 

@@ -10,7 +10,8 @@ MULTIPART_PART_HEADER_MAX_BYTES = 16 * 1024
 
 
 class LmsConfig(AppConfig):
-    default = True  # apps.py also holds the Wagtail users config, so Django must be told which one is the app
+    # Two configs live in this module: without `default`, Django would use a bare AppConfig for "lms".
+    default = True
     name = "lms"
     verbose_name = _("People and county teams")
     default_auto_field = "django.db.models.BigAutoField"
@@ -20,6 +21,19 @@ class LmsConfig(AppConfig):
 
         # The limit is a module constant read on every parse; Django offers no setting for it.
         multipartparser.MAX_TOTAL_HEADER_SIZE = max(multipartparser.MAX_TOTAL_HEADER_SIZE, MULTIPART_PART_HEADER_MAX_BYTES)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from . import signals
+        from .admin_people import scope_people_filters
+        from .models import Membership, TrainerSupervision
+
+        # Infrastructure only: Wagtail's groups mirror our role and supervision rows, whichever way those
+        # change (services, the admin's model forms, a shell); the domain flow never hangs on these.
+        for model, receiver in ((Membership, signals.membership_changed), (TrainerSupervision, signals.supervision_changed)):
+            for signal in (post_save, post_delete):
+                signal.connect(receiver, sender=model, dispatch_uid=f"lms_groups_{model.__name__}_{signal is post_save}")
+        scope_people_filters()
 
 
 class UsersAppConfig(WagtailUsersAppConfig):

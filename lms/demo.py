@@ -37,8 +37,14 @@ def seed(stdout=None) -> None:
     bureau = _user("bureau", "钱秀英", email="bureau@example.cn")
     assign_role(user=bureau, role=Role.BUREAU_ADMIN)
 
-    # Each trainer supervises three counties (每人负责督导3个区县).
-    trainer_plan = [("trainer1", "石建军", teams[1:4]), ("trainer2", "方晓燕", teams[4:7])]
+    # Each trainer supervises (at most) three counties (每人负责督导3个区县): 11 teams need four trainers,
+    # so that no team's reviewed work waits in nobody's queue.
+    trainer_plan = [
+        ("trainer1", "石建军", teams[1:4]),
+        ("trainer2", "方晓燕", teams[4:7]),
+        ("trainer3", "龙振华", teams[7:10]),
+        ("trainer4", "尹慧琴", [teams[0], teams[10]]),
+    ]
     for username, name, supervised in trainer_plan:
         trainer = _user(username, name, email=f"{username}@example.cn")
         assign_role(user=trainer, role=Role.TRAINER)

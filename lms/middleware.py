@@ -70,3 +70,33 @@ class UnreadableUploadMiddleware:
             messages.error(request, message)
             return redirect(back)
         return render(request, "lms/upload_refused.html", {"message": message}, status=400)
+
+
+class AdminExplorerScope:
+    """The Wagtail page explorer opens only pages the person may explore.
+
+    Wagtail lists a page's children by page permissions but shows any page below the person's explorable root
+    (its title, its header) when asked for it by id: a trainer could open another county's practice site that way.
+    """
+
+    EXPLORER_VIEWS = {"wagtailadmin_explore", "wagtailadmin_explore_results"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        page_id = view_kwargs.get("parent_page_id")
+        if match is None or match.url_name not in self.EXPLORER_VIEWS or page_id is None:
+            return None
+        user = request.user
+        if not user.is_authenticated or user.is_superuser:
+            return None
+        from wagtail.permission_policies.pages import PagePermissionPolicy
+
+        if not PagePermissionPolicy().explorable_instances(user).filter(pk=page_id).exists():
+            raise Http404
+        return None

@@ -8,12 +8,16 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 from .fields import SafeRichTextField
+from .names import validate_person_name
 
 
 class User(AbstractUser):
     """A person who signs in: a county webmaster, a trainer, a team lead or bureau staff."""
 
-    full_name = models.CharField(_("full name"), max_length=100, blank=True, help_text=_("As on an ID card, e.g. 张伟"))
+    # Names travel into file names (certificate ZIPs): the validator refuses path characters wherever a form edits one.
+    full_name = models.CharField(
+        _("full name"), max_length=100, blank=True, help_text=_("As on an ID card, e.g. 张伟"), validators=[validate_person_name]
+    )
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     employee_no = models.CharField(_("employee number"), max_length=32, blank=True)
 

@@ -5,7 +5,7 @@ Views, the API and dashboards ask these functions; they never test roles themsel
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import CountyTeam, Membership, Role, TrainerSupervision, User
 
@@ -68,6 +68,20 @@ def reviewable_teams(user: User) -> QuerySet[CountyTeam]:
     if not is_trainer(user):
         return CountyTeam.objects.none()
     return CountyTeam.objects.filter(supervisions__trainer=user)
+
+
+def admin_visible_people(user: User) -> QuerySet[User]:
+    """People whose records (enrolments, practice work) `user` may see in the Wagtail admin.
+
+    Bureau admins: everyone. Anyone else: themselves and the members of the teams they may see (a trainer:
+    the teams they supervise), the same line the site draws with visible_teams.
+    """
+    if is_bureau_admin(user):
+        return User.objects.all()
+    if not user.is_authenticated:
+        return User.objects.none()
+    members = Membership.objects.filter(team__in=visible_teams(user)).values("user_id")
+    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=members))
 
 
 def can_view_person(viewer: User, person: User) -> bool:

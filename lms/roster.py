@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .models import CountyTeam, Membership, Role, User
+from .names import validate_person_name
 from .services import assign_role, record_audit
 
 MAX_ROWS = 20000
@@ -212,6 +213,11 @@ def preview(rows: list[RosterRow]) -> RosterPreview:
             errors.append(_("姓名 is empty."))
         elif len(row.full_name) > 100:
             errors.append(_("姓名 is longer than 100 characters."))
+        else:
+            try:
+                validate_person_name(row.full_name)
+            except ValidationError as error:
+                errors.extend(error.messages)
         if not row.phone and not row.employee_no:
             errors.append(_("Give a 手机号 or a 工号 to identify the person."))
         if row.phone and not PHONE_RE.match(row.phone):

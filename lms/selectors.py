@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from .models import CountyTeam, Membership, Role, User
+from .models import CountyTeam, Membership, Role, TrainerSupervision, User
 
 
 def team_of(user: User) -> CountyTeam | None:
@@ -17,3 +17,23 @@ def team_of(user: User) -> CountyTeam | None:
 
 def team_trainees(team: CountyTeam) -> QuerySet[User]:
     return User.objects.filter(memberships__team=team, memberships__role=Role.TRAINEE, is_active=True).distinct()
+
+
+def has_trainer(team_ref: str = "pk") -> Exists:
+    """True where the team at `team_ref` (an outer reference) is supervised by an active trainer.
+
+    A supervision row alone is not enough: a trainer who left (deactivated, or no longer in the trainer role)
+    reviews nobody's work, so their teams count as unsupervised.
+    """
+    return Exists(
+        TrainerSupervision.objects.filter(
+            team_id=OuterRef(team_ref),
+            trainer__is_active=True,
+            trainer__memberships__role=Role.TRAINER,
+        )
+    )
+
+
+def teams_without_trainer() -> QuerySet[CountyTeam]:
+    """Active teams whose reviewed work no trainer would see: the bureau has to step in or assign one."""
+    return CountyTeam.objects.filter(is_active=True).exclude(has_trainer())

@@ -16,6 +16,8 @@ ROLE_GROUPS = {
     Role.TRAINER: "培训讲师",
     Role.BUREAU_ADMIN: "市局管理员",
 }
+# One group per county team, holding the rights a supervising trainer has on that team's trainees' things.
+SUPERVISOR_GROUP_PREFIX = "督导·"
 
 
 def record_audit(
@@ -58,7 +60,28 @@ def sync_role_groups(user: User) -> None:
     if user.is_staff != wants_admin:
         user.is_staff = wants_admin
         user.save(update_fields=["is_staff"])
+    sync_supervisor_groups(user)
     forget_roles(user)
+
+
+def supervisor_group_name(team: CountyTeam) -> str:
+    return f"{SUPERVISOR_GROUP_PREFIX}{team.code}"[:150]
+
+
+def sync_supervisor_groups(user: User) -> None:
+    """Put `user` in exactly the supervisor groups (督导·<team code>) of the teams they supervise as an active trainer.
+
+    Wagtail grants page rights to groups: a team's supervisor group holds the rights on its trainees' practice
+    areas (see quizzes.practical.practice), so a trainer helps on the areas of their own teams and nowhere else.
+    """
+    is_trainer = user.is_active and Membership.objects.filter(user=user, role=Role.TRAINER).exists()
+    teams = list(CountyTeam.objects.filter(supervisions__trainer=user)) if is_trainer else []
+    wanted = {Group.objects.get_or_create(name=supervisor_group_name(team))[0].pk for team in teams}
+    current = set(user.groups.filter(name__startswith=SUPERVISOR_GROUP_PREFIX).values_list("pk", flat=True))
+    if current - wanted:
+        user.groups.remove(*(current - wanted))
+    if wanted - current:
+        user.groups.add(*(wanted - current))
 
 
 @transaction.atomic
@@ -91,6 +114,7 @@ def set_supervision(*, trainer: User, teams: list[CountyTeam], actor: User | Non
     current = set(TrainerSupervision.objects.filter(trainer=trainer).values_list("team_id", flat=True))
     TrainerSupervision.objects.filter(trainer=trainer, team_id__in=current - wanted).delete()
     TrainerSupervision.objects.bulk_create([TrainerSupervision(trainer=trainer, team_id=pk) for pk in wanted - current])
+    sync_supervisor_groups(trainer)
     if wanted != current:
         record_audit(
             actor=actor,

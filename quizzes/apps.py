@@ -8,5 +8,15 @@ class QuizzesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from lms.models import Membership
+
         # The hands-on tasks' admin lives in its own subpackage; Wagtail only auto-loads <app>.wagtail_hooks.
         from .practical import wagtail_hooks  # noqa: F401
+        from .practical.practice import membership_changed
+
+        # Infrastructure: a trainee's practice area is granted to their team's supervisors; when the trainee
+        # moves team (through any path that saves the membership), the grant moves too.
+        for signal in (post_save, post_delete):
+            signal.connect(membership_changed, sender=Membership, dispatch_uid=f"quizzes_area_supervision_{signal is post_save}")

@@ -32,6 +32,7 @@ from courses.completion import lessons_by_course
 from courses.models import CoursePage, Enrollment, LessonProgress
 from courses.task_requirements import task_ids_in
 from lms.models import CountyTeam, Membership, Role, User
+from lms.selectors import has_trainer
 from quizzes.blocks import quiz_ids_in
 from quizzes.models import Attempt, AttemptStatus, PracticalTask, Quiz, Submission, SubmissionStatus
 from quizzes.selectors import final_percent
@@ -149,6 +150,7 @@ def team_overview(
     ]
     completed = {"user__enrollments__course_id__in": course_ids, "user__enrollments__completed_at__isnull": False}
     queryset = teams.filter(is_active=True).annotate(
+        has_trainer=has_trainer(),
         members=_per_team(Count("pk")),
         certified=_per_team(holders, current, **live),
         expiring=_per_team(
@@ -198,6 +200,7 @@ class TeamRow:
     last_activity: datetime.datetime | None
     average_score: float | None = None
     tasks_waiting: int = 0
+    has_trainer: bool = True
     rank: int = 0
 
     @property
@@ -255,6 +258,11 @@ class Overview:
         }
 
     @property
+    def unsupervised(self) -> list[TeamRow]:
+        """Teams no active trainer supervises: their reviewed work waits in the bureau's queue only."""
+        return [r for r in self.rows if not r.has_trainer]
+
+    @property
     def ranking(self) -> list[TeamRow]:
         return sorted(self.rows, key=lambda r: (r.rank, r.team.sort_order, r.team.code))
 
@@ -281,6 +289,7 @@ def qualification_overview(
             last_activity=t.last_activity,
             average_score=float(t.average_score) if t.average_score is not None else None,
             tasks_waiting=t.tasks_waiting,
+            has_trainer=t.has_trainer,
         )
         for t in annotated
     ]

@@ -46,8 +46,12 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + list(SubmissionStatus.choices))
     team = forms.ModelChoiceField(label=_("County team"), required=False, queryset=None, empty_label=_("All teams"))
     task = forms.ModelChoiceField(label=_("Task"), required=False, queryset=None, empty_label=_("All tasks"))
+    unsupervised = forms.BooleanField(label=_("Only teams without a supervising trainer"), required=False)
 
-    def __init__(self, *args, teams, tasks, **kwargs):
+    def __init__(self, *args, teams, tasks, oversees_all: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
         self.fields["task"].queryset = tasks
+        if not oversees_all:
+            # Only the bureau sees teams beyond its own supervision; for a trainer the filter would be empty.
+            del self.fields["unsupervised"]

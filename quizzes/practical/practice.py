@@ -1,8 +1,12 @@
-"""Practice areas: each trainee's own subtree of the Wagtail site, editable by them alone (and trainers).
+"""Practice areas: each trainee's own subtree of the Wagtail site, editable by them alone (and the trainers
+who supervise their team).
 
 Wagtail grants page permissions to groups, so every trainee gets a group of their own holding the
 rights on their area page (and so on everything below it) and on an image collection of their own.
-Admin access itself comes with the trainee role's group (see lms.services.ROLE_GROUPS).
+The supervisor group of the trainee's team (lms.services.supervisor_group_name, whose members lms keeps
+equal to the team's active trainers) holds a trainer's rights on the area; when the trainee moves team,
+the area's grant moves with them. Admin access itself comes with the trainee role's group
+(see lms.services.ROLE_GROUPS).
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from lms.models import HomePage, Role, User
-from lms.services import ROLE_GROUPS
+from lms.selectors import team_of
+from lms.services import ROLE_GROUPS, SUPERVISOR_GROUP_PREFIX, supervisor_group_name
 from quizzes.models import PracticeAreaPage, PracticeIndexPage, PracticeSectionPage
 
 AREA_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "delete_page", "lock_page", "unlock_page"]
@@ -44,11 +49,10 @@ def ensure_practice_index() -> PracticeIndexPage:
         index.save_revision().publish()
     trainees, _created = Group.objects.get_or_create(name=ROLE_GROUPS[Role.TRAINEE])
     trainees.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
-    # Trainers look after every area: they may help a trainee fix a page (never delete one).
+    # Trainers look after the areas of the teams they supervise (per area, see grant_area_supervision),
+    # not the whole practice site: a grant on the index (as earlier versions made) would reach every team.
     trainers, _created = Group.objects.get_or_create(name=ROLE_GROUPS[Role.TRAINER])
-    for codename in TRAINER_PAGE_PERMISSIONS:
-        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-        GroupPagePermission.objects.get_or_create(group=trainers, page=index, permission=permission)
+    GroupPagePermission.objects.filter(group=trainers, page=index).delete()
     # Trainers and the bureau author hands-on tasks in the admin (the snippet “实操任务”).
     bureau, _created = Group.objects.get_or_create(name=ROLE_GROUPS[Role.BUREAU_ADMIN])
     for group, actions in ((trainers, ["add", "change", "view"]), (bureau, ["add", "change", "delete", "view"])):
@@ -75,7 +79,31 @@ def ensure_practice_area(*, user: User) -> PracticeAreaPage:
             section = area.add_child(instance=PracticeSectionPage(title=title, slug=slug, owner=user))
             section.save_revision(user=user).publish()
     _grant_area(user=user, area=area)
+    grant_area_supervision(area=area)
     return area
+
+
+def grant_area_supervision(*, area: PracticeAreaPage) -> None:
+    """Give the supervisor group of the area owner's team a trainer's rights on the area (help, never delete),
+    and take them from any other team's group (the trainee moved). Idempotent."""
+    team = team_of(area.owner_user) if area.owner_user_id else None
+    keep = None
+    if team is not None:
+        keep, _created = Group.objects.get_or_create(name=supervisor_group_name(team))
+        for codename in TRAINER_PAGE_PERMISSIONS:
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            GroupPagePermission.objects.get_or_create(group=keep, page=area, permission=permission)
+    stale = GroupPagePermission.objects.filter(page=area, group__name__startswith=SUPERVISOR_GROUP_PREFIX)
+    (stale.exclude(group=keep) if keep is not None else stale).delete()
+
+
+def sync_practice_supervision() -> int:
+    """Re-derive every area's supervisor grant (after an upgrade, or a bulk change made without the services)."""
+    ensure_practice_index()
+    areas = list(PracticeAreaPage.objects.select_related("owner_user"))
+    for area in areas:
+        grant_area_supervision(area=area)
+    return len(areas)
 
 
 def _grant_area(*, user: User, area: Page) -> None:
@@ -93,3 +121,12 @@ def _grant_area(*, user: User, area: Page) -> None:
 
 def practice_area_of(user: User) -> PracticeAreaPage | None:
     return PracticeAreaPage.objects.filter(owner_user=user).first()
+
+
+def membership_changed(sender, instance, **kwargs) -> None:
+    """A trainee's membership was saved or deleted: their area follows them to their (new) team's supervisors."""
+    if instance.role != Role.TRAINEE:
+        return
+    area = PracticeAreaPage.objects.filter(owner_user_id=instance.user_id).first()
+    if area is not None:
+        grant_area_supervision(area=area)

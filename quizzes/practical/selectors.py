@@ -6,6 +6,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from lms import permissions
 from lms.models import CountyTeam, Membership, Role, User
+from lms.selectors import has_trainer
 from quizzes.models import PracticalTask, Submission, SubmissionStatus
 from quizzes.models.tasks import NOT_COUNTED
 
@@ -36,14 +37,6 @@ def task_states(*, user: User, task_ids) -> dict[int, Submission]:
     return latest
 
 
-def accepted_task_ids(*, user: User, task_ids) -> set[int]:
-    if not user.is_authenticated or not task_ids:
-        return set()
-    return set(
-        Submission.objects.filter(user=user, task_id__in=list(task_ids), status=SubmissionStatus.ACCEPTED).values_list("task_id", flat=True)
-    )
-
-
 def _trainee_team(field: str = "user_id"):
     membership = Membership.objects.filter(user_id=OuterRef(field), role=Role.TRAINEE)
     return membership.values("team__name")[:1], membership.values("team_id")[:1]
@@ -51,18 +44,23 @@ def _trainee_team(field: str = "user_id"):
 
 def review_queue(
     *, reviewer: User, status: str | None = SubmissionStatus.AWAITING_REVIEW, team: CountyTeam | None = None,
-    task: PracticalTask | None = None, kind: str | None = None,
+    task: PracticalTask | None = None, kind: str | None = None, unsupervised: bool = False,
 ) -> QuerySet[Submission]:
-    """Submissions of the trainees in the teams `reviewer` may review, oldest waiting first, with the team name."""
+    """Submissions of the trainees in the teams `reviewer` may review, oldest waiting first, with the team name
+    and whether an active trainer supervises that team (`team_has_trainer`; work of a team without one waits
+    for the bureau). `unsupervised` keeps only such teams' work."""
     teams = permissions.reviewable_teams(reviewer)
     if team is not None:
         teams = teams.filter(pk=team.pk)
+    if unsupervised:
+        teams = teams.exclude(has_trainer())
     trainees = Membership.objects.filter(role=Role.TRAINEE, team__in=teams).values("user_id")
     team_name, team_id = _trainee_team()
     queue = (
         Submission.objects.filter(user_id__in=trainees)
         .select_related("task", "user", "reviewer")
         .annotate(team_name=Subquery(team_name), team_id=Subquery(team_id))
+        .annotate(team_has_trainer=has_trainer("team_id"))
     )
     if status:
         queue = queue.filter(status=status)

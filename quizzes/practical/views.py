@@ -127,13 +127,17 @@ def review_queue(request):
     teams = permissions.reviewable_teams(request.user)
     data = request.GET.copy()
     data.setdefault("status", SubmissionStatus.AWAITING_REVIEW)
-    form = QueueFilterForm(data, teams=teams, tasks=PracticalTask.objects.all())
+    oversees_all = permissions.is_bureau_admin(request.user)
+    form = QueueFilterForm(data, teams=teams, tasks=PracticalTask.objects.all(), oversees_all=oversees_all)
     filters = form.cleaned_data if form.is_valid() else {"status": SubmissionStatus.AWAITING_REVIEW}
     queue = selectors.review_queue(
-        reviewer=request.user, status=filters.get("status") or None, team=filters.get("team"), task=filters.get("task")
+        reviewer=request.user, status=filters.get("status") or None, team=filters.get("team"), task=filters.get("task"),
+        unsupervised=bool(filters.get("unsupervised")),
     )
     page = Paginator(queue, 50).get_page(request.GET.get("page"))
-    return render(request, "quizzes/practical/review_queue.html", {"form": form, "page": page})
+    return render(
+        request, "quizzes/practical/review_queue.html", {"form": form, "page": page, "oversees_all": oversees_all}
+    )
 
 
 @login_required

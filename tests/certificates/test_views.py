@@ -240,3 +240,47 @@ def test_a_programme_with_certificates_cannot_be_deleted_in_the_admin(client, ce
     response = client.post(url, follow=True)
     assert response.status_code == 200 and "不能删除" in response.content.decode()
     assert Programme.objects.filter(pk=certificate.programme.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("holder_name", "expected"),
+    [
+        ("李" * 300, "不能超过 100 个字符"),
+        ("   ", "姓名不能为空"),
+        ("李明/王芳", "不能包含"),
+        ("..", "不能包含"),
+    ],
+)
+def test_rename_says_what_is_wrong_with_the_name(client, certificate, bureau_admin, holder_name, expected):
+    """Each kind of bad name gets its own message (a 300-character name was answered “姓名不能为空”)."""
+    client.force_login(bureau_admin)
+    page = client.post(
+        reverse("certificates:manage_rerender", args=[certificate.pk]), {"holder_name": holder_name}, follow=True
+    ).content.decode()
+    assert expected in page
+    certificate.refresh_from_db()
+    assert certificate.holder_name == "李明"
+
+
+def test_revoke_with_an_overlong_reason_says_it_is_too_long(client, certificate, bureau_admin):
+    client.force_login(bureau_admin)
+    page = client.post(
+        reverse("certificates:manage_revoke", args=[certificate.pk]), {"reason": "x" * 1001}, follow=True
+    ).content.decode()
+    assert "不能超过 1000 个字符" in page and "请填写撤销原因" not in page
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.VALID
+
+
+@pytest.mark.parametrize("hostile", ["../../../../x", "甲/乙", "a\\..\\b", "..", "C:evil", "名\x00字"])
+def test_team_zip_entry_names_stay_inside_the_folder(client, certificate, bureau_admin, hostile, media_root):
+    """A holder name from before names were checked (or from any other path) never escapes the ZIP's folder."""
+    Certificate.objects.filter(pk=certificate.pk).update(holder_name=hostile)
+    client.force_login(bureau_admin)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("certificates:team_zip", args=["hanshou"])).content))
+    pdfs = [name for name in archive.namelist() if name != "index.csv"]
+    assert len(pdfs) == 1
+    name = pdfs[0]
+    assert name.startswith(f"{certificate.serial}-") and name.endswith(".pdf")
+    assert not any(ch in name for ch in "/\\:\x00") and ".." not in name
+    assert archive.read(name) == (media_root / certificate.pdf.name).read_bytes()

@@ -75,3 +75,21 @@ def test_trainer_cannot_enrol_a_team(client, trainer, team, course):
     # The admin turns a refusal into a redirect with a message; either way nothing is enrolled.
     assert client.post("/admin/courses/enroll-team/", {"team": team.pk, "course": course.pk}).status_code in (302, 403)
     assert not Enrollment.objects.exists()
+
+
+def test_trainer_lists_and_opens_only_supervised_teams_enrolments(client, trainer, trainee, other_trainee, course, bureau_admin):
+    from courses.services import enroll
+
+    mine, theirs = enroll(user=trainee, course=course), enroll(user=other_trainee, course=course)
+    client.force_login(trainer)
+    listing = client.get("/admin/snippets/courses/enrollment/").content.decode()
+    assert trainee.full_name in listing and other_trainee.full_name not in listing
+    for view in ("edit", "delete", "history", "usage"):
+        assert client.get(f"/admin/snippets/courses/enrollment/{view}/{theirs.pk}/").status_code == 404, view
+    # Copying needs the add permission trainers do not have: Wagtail sends them back to the dashboard.
+    assert client.get(f"/admin/snippets/courses/enrollment/copy/{theirs.pk}/")["Location"] == "/admin/"
+    assert client.get(f"/admin/snippets/choose/courses/enrollment/chosen/{theirs.pk}/").status_code == 404
+    assert other_trainee.full_name not in client.get("/admin/snippets/choose/courses/enrollment/").content.decode()
+    client.force_login(bureau_admin)
+    assert other_trainee.full_name in client.get("/admin/snippets/courses/enrollment/").content.decode()
+    assert Enrollment.objects.filter(pk__in=[mine.pk, theirs.pk]).count() == 2

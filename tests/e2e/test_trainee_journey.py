@@ -30,6 +30,34 @@ def test_trainee_reads_a_lesson_and_progress_moves(page):
     shot(page, "a05-my-courses-progress")
 
 
+def test_after_the_last_lesson_continue_leads_to_the_quiz_or_task(page):
+    """Reading every lesson leaves the quiz and the tasks: “继续学习” goes there, not back to lesson 1."""
+    login(page, "linli2")
+    page.goto(f"{page.base_url}/courses/images/")
+    enrol = page.get_by_role("button", name="报名并开始学习")
+    if enrol.count():
+        enrol.click()
+        page.wait_for_load_state()
+    for _ in range(20):
+        page.goto(f"{page.base_url}/courses/images/")
+        target = page.locator("aside a.button--primary").first.get_attribute("href")
+        if "/quizzes/" in target or "/hands-on/" in target:
+            break
+        page.goto(page.base_url + target)
+        page.get_by_role("button", name=re.compile("标记为已完成")).click()
+        page.wait_for_load_state()
+    shot(page, "a06-course-page-next-is-the-quiz")
+    assert re.search(r"/(quizzes|hands-on/tasks)/\d+/$", target), target
+    page.locator("aside a.button--primary").first.click()
+    page.wait_for_load_state()
+    assert re.search(r"/(quizzes|hands-on/tasks)/\d+/$", page.url), page.url
+
+    page.goto(f"{page.base_url}/my/")
+    shot(page, "a07-my-courses-next-is-the-quiz")
+    entry = page.locator(".course-card", has=page.get_by_role("link", name="网站图片处理"))
+    assert re.search(r"/(quizzes|hands-on/tasks)/\d+/$", entry.locator("a.button").first.get_attribute("href"))
+
+
 @pytest.mark.parametrize("path", ["/", "/courses/", "/courses/backoffice/", "/courses/backoffice/login-and-roles/", "/my/"])
 def test_trainee_pages_have_no_serious_accessibility_violations(page, path):
     login(page, "wuling1")

@@ -53,3 +53,15 @@ def test_audit_event_records_object_and_actor(trainee, bureau_admin):
     event = record_audit(actor=bureau_admin, action="test.thing", obj=trainee, before={"a": 1}, after={"a": 2})
     assert event.object_type == "lms.user" and event.object_id == str(trainee.pk)
     assert event.object_repr == "李明"
+
+
+@pytest.mark.parametrize("name", ["../x", "张/伟", "张\\伟", "张\t伟"])
+def test_a_person_name_cannot_hold_path_characters(name):
+    """Every form that edits a person (the admin's user forms are model forms) refuses a name that could steer a path."""
+    from django.core.exceptions import ValidationError
+
+    from lms.models import User
+
+    with pytest.raises(ValidationError) as refused:
+        User(username="x1", full_name=name).full_clean(exclude=["password"])
+    assert "full_name" in refused.value.message_dict

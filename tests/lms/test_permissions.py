@@ -88,3 +88,39 @@ def test_team_lead_gets_no_admin_access(team_lead):
     team_lead.refresh_from_db()
     assert not team_lead.is_staff
     assert not team_lead.groups.exists()
+
+
+def test_admin_people_follow_supervision(trainer, trainee, other_trainee, bureau_admin, team, other_team):
+    """Who a person's admin listings and filters may name: a trainer their supervised teams' people and themselves."""
+    assert set(permissions.admin_visible_people(trainer)) == {trainer, trainee}
+    assert other_trainee in permissions.admin_visible_people(bureau_admin)
+    assert list(permissions.admin_visible_people(other_trainee)) == [other_trainee]
+
+
+def test_supervision_rows_keep_the_supervisor_groups(trainer, team, other_team):
+    """A supervision row added or removed in any way (here: the ORM, as the admin's model form does) moves the
+    trainer in or out of that team's supervisor group, which holds the rights on its trainees' practice areas."""
+    from lms.models import Membership, TrainerSupervision
+
+    def groups():
+        return set(trainer.groups.filter(name__startswith="督导·").values_list("name", flat=True))
+
+    assert groups() == {"督导·hanshou"}
+    row = TrainerSupervision.objects.create(trainer=trainer, team=other_team)
+    assert groups() == {"督导·hanshou", "督导·lixian"}
+    row.delete()
+    assert groups() == {"督导·hanshou"}
+    Membership.objects.filter(user=trainer, role="trainer").delete()
+    assert groups() == set()
+
+
+def test_deleting_a_trainer_or_trainee_leaves_no_group_rows_behind(trainer, trainee):
+    """The group sync runs while a person's rows are deleted: it must not re-add what the deletion removes."""
+    from django.contrib.auth.models import Group
+
+    from lms.models import User
+
+    trainer.delete()
+    trainee.delete()
+    assert not User.objects.filter(pk__in=[trainer.pk, trainee.pk]).exists()
+    assert not Group.user_set.through.objects.filter(user_id__in=[trainer.pk, trainee.pk]).exists()

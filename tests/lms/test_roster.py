@@ -229,3 +229,16 @@ def test_a_person_added_meanwhile_makes_the_import_fail_cleanly(team, monkeypatc
         roster.apply_roster(rows=rows, actor=None)
     assert not User.objects.filter(phone="13907360001").exists()
     assert not User.objects.filter(username="racer").exists()
+
+
+@pytest.mark.parametrize("name", ["../../../../x", "张/伟", "张\\伟", "..", "张\x07伟", "张\t伟"])
+def test_names_with_path_characters_are_refused_per_row(team, name):
+    # CSV: a worksheet cannot even hold some control characters, a CSV file can.
+    rows = roster.read_rows(csv_bytes([[name, "13907360001", "", "汉寿县", "", ""], ["正常", "13907360002", "", "汉寿县", "", ""]]), "r.csv")
+    preview = roster.preview(rows)
+    errors = {r.line: " ".join(r.errors) for r in preview.rows if r.errors}
+    assert set(errors) == {2}
+    assert "姓名" in errors[2] and "不能包含" in errors[2]
+    with pytest.raises(roster.RosterFileError):
+        roster.apply_roster(rows=rows, actor=None)
+    assert not User.objects.filter(phone__in=["13907360001", "13907360002"]).exists()

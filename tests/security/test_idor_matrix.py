@@ -114,3 +114,93 @@ def test_every_url_of_the_matrix_is_real(world):
     # A submitted attempt's page sends its owner on to the result (302): the address is real.
     dead = [url for url in world["urls"] if not {200, 302} & {owner.get(url).status_code, bureau.get(url).status_code}]
     assert dead == []
+
+
+@pytest.fixture
+def admin_world(world, course):
+    """Team B's trainee has an enrolment and a practice site; the trainer of A has the same in team A as a control."""
+    from courses.services import enroll
+    from quizzes.models import PracticeIndexPage
+    from quizzes.practical.practice import ensure_practice_area
+
+    victim = world["victim"]
+    own = UserFactory(role="trainee", team=world["viewers"]["trainee of A"].memberships.get().team, full_name="甲队学员")
+    enrolment_b, enrolment_a = enroll(user=victim, course=course), enroll(user=own, course=course)
+    area_b, area_a = ensure_practice_area(user=victim), ensure_practice_area(user=own)
+    section_b = area_b.get_children().first()
+    index = PracticeIndexPage.objects.get()
+    e = f"/admin/snippets/courses/enrollment/{{}}/{enrolment_b.pk}/"
+    listings = [
+        "/admin/snippets/courses/enrollment/",
+        "/admin/snippets/courses/enrollment/results/",
+        "/admin/snippets/courses/enrollment/?q=秘密",
+        "/admin/snippets/choose/courses/enrollment/",
+        "/admin/snippets/choose/courses/enrollment/results/",
+        f"/admin/snippets/choose/courses/enrollment/chosen-multiple/?id={enrolment_b.pk}",
+        f"/admin/pages/{index.pk}/",
+        "/admin/pages/search/?q=秘密",
+        "/admin/pages/search/results/?q=秘密",
+        f"/admin/choose-page/{index.pk}/",
+        "/admin/choose-page/search/?q=秘密",
+        "/admin/reports/site-history/",
+        "/admin/reports/locked/",
+        "/admin/reports/aging-pages/",
+        "/admin/users/",
+    ]
+    # B's own objects: refused outright (403/404, or a redirect away from them).
+    objects = [
+        *(e.format(view) for view in ("edit", "delete", "usage", "history", "history-results", "copy")),
+        f"/admin/snippets/choose/courses/enrollment/chosen/{enrolment_b.pk}/",
+        f"/admin/pages/{area_b.pk}/",
+        *(f"/admin/pages/{page.pk}/{view}/" for page in (area_b, section_b) for view in ("edit", "delete", "history", "revisions", "copy", "move", "unpublish", "add_subpage")),
+        f"/admin/pages/{area_b.pk}/edit/preview/",
+        f"/admin/users/{victim.pk}/",
+        f"/admin/users/{victim.pk}/delete/",
+    ]
+    return {**world, "admin_listings": listings, "admin_objects": objects, "enrolment_a": enrolment_a, "area_a": area_a, "area_b": area_b, "section_b": section_b}
+
+
+def test_trainer_of_a_sees_nothing_of_team_b_in_the_admin(admin_world):
+    """Listings, search, choosers, reports and their people filters leave B out; B's objects are refused."""
+    client = Client()
+    client.force_login(admin_world["viewers"]["trainer of A"])
+    leaks = []
+    for url in admin_world["admin_listings"]:
+        response = client.get(url)
+        if response.status_code not in REFUSED | {200} or SECRET_NAME.encode() in response.content:
+            leaks.append((url, response.status_code))
+    for url in admin_world["admin_objects"]:
+        response = client.get(url)
+        refused = response.status_code in {403, 404} or (
+            response.status_code == 302 and response["Location"].split("?")[0] != url.split("?")[0]
+        )
+        if not refused or SECRET_NAME.encode() in response.content:
+            leaks.append((url, response.status_code))
+    assert leaks == []
+
+
+def test_trainer_of_a_cannot_change_team_b_in_the_admin(admin_world):
+    client = Client()
+    client.force_login(admin_world["viewers"]["trainer of A"])
+    section = admin_world["section_b"]
+    client.post(f"/admin/pages/{section.pk}/edit/", {"title": "改掉", "slug": section.slug, "action-publish": "1"})
+    client.post(f"/admin/pages/{section.pk}/delete/")
+    client.post(f"/admin/pages/{section.pk}/unpublish/")
+    enrolment_b = admin_world["victim"].enrollments.get()
+    client.post(f"/admin/snippets/courses/enrollment/delete/{enrolment_b.pk}/")
+    section.refresh_from_db()
+    assert section.title != "改掉" and section.live
+    assert admin_world["victim"].enrollments.filter(pk=enrolment_b.pk).exists()
+
+
+def test_the_admin_matrix_addresses_are_real(admin_world):
+    """The control: the trainer of A lists and edits their own team's objects, the bureau sees B's."""
+    trainer, bureau = Client(), Client()
+    trainer.force_login(admin_world["viewers"]["trainer of A"])
+    bureau.force_login(admin_world["bureau"])
+    assert "甲队学员" in trainer.get("/admin/snippets/courses/enrollment/").content.decode()
+    area_a = admin_world["area_a"]
+    assert trainer.get(f"/admin/pages/{area_a.get_children().first().pk}/edit/").status_code == 200
+    assert "甲队学员" in trainer.get(f"/admin/pages/{area_a.get_parent().pk}/").content.decode()
+    assert SECRET_NAME in bureau.get("/admin/snippets/courses/enrollment/").content.decode()
+    assert bureau.get(f"/admin/pages/{admin_world['section_b'].pk}/edit/").status_code == 200

@@ -49,9 +49,44 @@ def test_permission_matrix(areas, trainee, trainer, catalogue, course, site):
     for page in (theirs, their_section, course, catalogue, site["home"], mine.get_parent()):
         perms = allowed(page)
         assert not perms.can_edit() and not perms.can_add_subpage() and not perms.can_delete() and not perms.can_publish()
-    # Trainers may help on any area, but not delete one.
-    assert their_section.permissions_for_user(trainer).can_edit()
-    assert not theirs.permissions_for_user(trainer).can_delete()
+    # A trainer may help on the areas of the teams they supervise (never delete one), and nowhere else.
+    assert my_section.permissions_for_user(trainer).can_edit() and mine.permissions_for_user(trainer).can_add_subpage()
+    assert not mine.permissions_for_user(trainer).can_delete()
+    for page in (theirs, their_section):
+        perms = page.permissions_for_user(trainer)
+        assert not perms.can_edit() and not perms.can_add_subpage() and not perms.can_delete() and not perms.can_publish()
+
+
+def test_a_trainers_practice_area_rights_follow_supervision(areas, trainee, other_trainee, trainer, team, other_team):
+    from lms.models import Membership, TrainerSupervision
+    from lms.services import assign_role, set_supervision
+
+    _, theirs = areas
+    section = theirs.get_children().first()
+
+    def can_edit() -> bool:
+        fresh = type(trainer).objects.get(pk=trainer.pk)  # page permissions are cached per user object
+        return section.permissions_for_user(fresh).can_edit()
+
+    assert not can_edit()
+    set_supervision(trainer=trainer, teams=[team, other_team])
+    assert can_edit()
+    set_supervision(trainer=trainer, teams=[team])
+    assert not can_edit()
+    # The bureau edits supervision rows in the admin (a model form, not set_supervision).
+    row = TrainerSupervision.objects.create(trainer=trainer, team=other_team)
+    assert can_edit()
+    row.delete()
+    assert not can_edit()
+    # The trainee moves to a supervised county: their area comes along.
+    assign_role(user=other_trainee, role="trainee", team=team)
+    assert can_edit()
+    assign_role(user=other_trainee, role="trainee", team=other_team)
+    assert not can_edit()
+    # A trainer who is no longer one helps nobody.
+    set_supervision(trainer=trainer, teams=[team, other_team])
+    Membership.objects.filter(user=trainer, role="trainer").delete()
+    assert not can_edit()
 
 
 def test_trainee_works_in_the_admin_on_their_own_area(client, areas, trainee):
