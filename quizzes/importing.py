@@ -1,8 +1,14 @@
-"""Import question files into the bank (all or nothing) and export a category back to GIFT."""
+"""Import question files into the bank: every good question in one transaction, re-import updates.
+
+A question counts as the same question when its category, its stem (as text) and its options (as a
+set of texts) are the same: importing a file twice, or a corrected file after a first try, updates
+those questions instead of duplicating them (their option ids, and so past attempts, stay intact).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,12 +16,17 @@ from django.utils.translation import gettext as _
 from lms.models import User
 from lms.services import record_audit
 
-from .importers import ImportIssue, ParsedQuestion, ParseResult, aiken, decode, gift
+from .importers import ImportIssue, ParsedQuestion, ParseResult, aiken, decode, gift, html_to_text, moodle_xml, xlsx
 from .models import Choice, Question, QuestionCategory
+from .question_images import ImageStore
 from .question_rules import check_question
 
-FORMATS = {"gift": gift.parse, "aiken": aiken.parse}
-MAX_FILE_BYTES = 2 * 1024 * 1024
+TEXT_FORMATS = {"gift": gift.parse, "aiken": aiken.parse}
+BINARY_FORMATS = {"xml": moodle_xml.parse, "xlsx": xlsx.parse}
+FORMAT_NAMES = ("gift", "aiken", "xml", "xlsx")
+HUNDREDTH, WEIGHT_STEP = Decimal("0.01"), Decimal("0.0001")
+# Text files are small; Moodle XML carries base64 pictures and the Excel template 2,000+ rows.
+MAX_BYTES = {"gift": 2 * 1024 * 1024, "aiken": 2 * 1024 * 1024, "xml": 10 * 1024 * 1024, "xlsx": 5 * 1024 * 1024}
 
 
 class ImportFileError(Exception):
@@ -30,32 +41,56 @@ class ImportFileError(Exception):
 class ImportReport:
     questions: list[ParsedQuestion] = field(default_factory=list)
     issues: list[ImportIssue] = field(default_factory=list)
-    imported: int = 0
+    imported: int = 0  # created + updated
+    created: int = 0
+    updated: int = 0
     categories: list[str] = field(default_factory=list)
 
 
-def _clean_path(path: str) -> str:
+def clean_path(path: str) -> str:
     parts = [part.strip() for part in (path or "").replace("\\", "/").split("/") if part.strip()]
     if not parts:
         raise ImportFileError(_("Give the category to import into, e.g. 后台管理/栏目设置."))
     if any(len(part) > 100 for part in parts):
         raise ImportFileError(_("A category name can be at most 100 characters."))
+    if any(part in {".", ".."} for part in parts):
+        raise ImportFileError(_("A category name cannot be “.” or “..”."))
     return "/".join(parts)
+
+
+def guess_format(*, data: bytes, filename: str = "") -> str:
+    """The format of a question file from its name, else from its first bytes."""
+    name = filename.lower()
+    for suffix, fmt in ((".xlsx", "xlsx"), (".xml", "xml"), (".gift", "gift"), (".gift.txt", "gift"), (".aiken.txt", "aiken")):
+        if name.endswith(suffix):
+            return fmt
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith((b"<?xml", b"<quiz")):
+        return "xml"
+    return "gift" if b"{" in data else "aiken"
 
 
 def parse_file(*, data: bytes, fmt: str) -> ParseResult:
     """Read a question file; questions that break our rules move to the issues with their line."""
-    if fmt not in FORMATS:
-        raise ImportFileError(_("Unknown format “%(fmt)s”: use gift or aiken.") % {"fmt": fmt})
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(_("The file is larger than 2 MB."))
-    try:
-        text = decode(data)
-    except UnicodeDecodeError:
-        raise ImportFileError(_("The file is not UTF-8 text. Save it as UTF-8 (in Notepad: Save as → Encoding: UTF-8) and try again."))
-    if "\x00" in text:
-        raise ImportFileError(_("The file is not a text file."))
-    result = FORMATS[fmt](text)
+    if fmt not in FORMAT_NAMES:
+        raise ImportFileError(_("Unknown format “%(fmt)s”: use gift, aiken, xml or xlsx.") % {"fmt": fmt})
+    if len(data) > MAX_BYTES[fmt]:
+        raise ImportFileError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES[fmt] // (1024 * 1024)})
+    if fmt in BINARY_FORMATS:
+        try:
+            result = BINARY_FORMATS[fmt](data)
+        except (moodle_xml.NotMoodleXML, xlsx.NotATemplate) as error:
+            raise ImportFileError(error.message) from None
+    else:
+        try:
+            text = decode(data)
+        except UnicodeDecodeError:
+            raise ImportFileError(_("The file is not UTF-8 text. Save it as UTF-8 (in Notepad: Save as → Encoding: UTF-8) and try again.")) from None
+        if "\x00" in text:
+            raise ImportFileError(_("The file is not a text file."))
+        result = TEXT_FORMATS[fmt](text)
     good = []
     for question in result.questions:
         problems = check_question(qtype=question.qtype, choices=[(c.text, c.weight) for c in question.choices])
@@ -63,85 +98,130 @@ def parse_file(*, data: bytes, fmt: str) -> ParseResult:
             result.issues.append(ImportIssue(line=question.line, name=question.name, kind="error", message=" ".join(problems)))
         else:
             good.append(question)
+            result.issues.extend(ImportIssue(line=question.line, name=question.name, kind="note", message=note) for note in question.notes)
     result.questions = good
     result.issues.sort(key=lambda issue: issue.line)
     return result
 
 
-def ensure_category(path: str) -> QuestionCategory:
-    """The category at `path` (a/b/c), creating the missing levels."""
+def ensure_category(path: str, description: str = "") -> QuestionCategory:
+    """The category at `path` (a/b/c), creating the missing levels; a new leaf takes `description`."""
     parent = None
-    for name in path.split("/"):
-        category, _created = QuestionCategory.objects.get_or_create(parent=parent, name=name, defaults={"path": ""})
-        parent = category
+    names = path.split("/")
+    for depth, name in enumerate(names, start=1):
+        defaults = {"path": "", "description": description if depth == len(names) else ""}
+        parent, _created = QuestionCategory.objects.get_or_create(parent=parent, name=name, defaults=defaults)
     return parent
+
+
+def question_key(*, stem: str, qtype: str, options: list[str]) -> tuple:
+    """What makes two questions of one category the same: the stem's text and the set of option texts."""
+    text = " ".join(html_to_text(stem).split())
+    if qtype == "truefalse":  # the options are always true/false, in whatever language they were written
+        return (text, qtype)
+    return (text, tuple(sorted(" ".join(o.split()) for o in options)))
 
 
 def import_questions(*, data: bytes, fmt: str, category_path: str, actor: User | None = None) -> ImportReport:
     """Import every good question of the file under `category_path`, in one transaction.
 
     Unsupported types and malformed questions are reported (with their line) and not imported; if
-    storing any good one fails, none is stored.
+    storing any good one fails (a picture that cannot be written, the database), none is stored.
     """
-    base = _clean_path(category_path)
+    base = clean_path(category_path)
     parsed = parse_file(data=data, fmt=fmt)
     report = ImportReport(questions=parsed.questions, issues=parsed.issues)
     with transaction.atomic():
-        categories: dict[str, QuestionCategory] = {}
-        choices = []
+        store = _Store(base=base, info=parsed.category_info)
         for item in parsed.questions:
-            path = f"{base}/{item.category}" if item.category else base
-            if path not in categories:
-                categories[path] = ensure_category(path)
-            question = Question(
-                category=categories[path], qtype=item.qtype, name=item.name[:200] or _("Untitled question"), stem=item.stem,
-                explanation=item.explanation,
-            )
-            question.full_clean(exclude=["category"])
-            question.save()
-            choices.extend(
-                Choice(question=question, text=c.text, fraction=c.weight, feedback=c.feedback, sort_order=i)
-                for i, c in enumerate(item.choices)
-            )
-        Choice.objects.bulk_create(choices)
-        report.imported = len(parsed.questions)
-        report.categories = sorted(categories)
+            store.put(item)
+        store.finish()
+        report.created, report.updated = store.created, store.updated
+        report.imported = store.created + store.updated
+        report.categories = sorted(store.categories)
         if report.imported:
             record_audit(
-                actor=actor, action="quiz.questions.import", obj=categories[base] if base in categories else None,
-                after={"format": fmt, "imported": report.imported, "skipped": sum(i.kind == "skipped" for i in report.issues),
+                actor=actor, action="quiz.questions.import", obj=store.categories.get(base),
+                after={"format": fmt, "created": report.created, "updated": report.updated,
+                       "skipped": sum(i.kind == "skipped" for i in report.issues),
                        "errors": sum(i.kind == "error" for i in report.issues), "categories": report.categories},
             )
     return report
 
 
-@dataclass
-class ExportResult:
-    text: str
-    exported: int
-    skipped: list[str]
+class _Store:
+    """Writes parsed questions: categories on first use, existing questions of a category read once."""
 
+    def __init__(self, *, base: str, info: dict[str, str]):
+        self.base, self.info = base, info
+        self.categories: dict[str, QuestionCategory] = {}
+        self.existing: dict[int, dict[tuple, list[Question]]] = {}
+        self.new_choices: list[Choice] = []
+        self.changed_choices: list[Choice] = []
+        self.images = ImageStore()
+        self.created = self.updated = 0
 
-def export_gift(*, category: QuestionCategory, include_subcategories: bool = True) -> ExportResult:
-    """The category's questions as GIFT, with `$CATEGORY:` lines relative to `category`. Ordering
-    questions have no GIFT form and are listed as skipped. Two queries."""
-    questions = Question.objects.filter(category.subtree_q()) if include_subcategories else Question.objects.filter(category=category)
-    questions = list(questions.select_related("category").prefetch_related("choices").order_by("category__path", "pk"))
-    parts = [f"// {category.path}: exported from the question bank\n"]
-    current = None
-    exported, skipped = 0, []
-    for question in questions:
-        text = gift.write_question(
-            name=question.name, qtype=question.qtype, stem=question.stem, explanation=question.explanation,
-            choices=[(c.text, c.fraction, c.feedback) for c in sorted(question.choices.all(), key=lambda c: (c.sort_order or 0, c.pk))],
-        )
-        if text is None:
-            skipped.append(question.name)
-            continue
-        relative = question.category.path[len(category.path):].lstrip("/")
-        if relative != current:
-            parts.append(f"$CATEGORY: $course$/{relative}\n" if relative else "$CATEGORY: $course$\n")
-            current = relative
-        parts.append(text)
-        exported += 1
-    return ExportResult(text="\n".join(parts), exported=exported, skipped=skipped)
+    def category(self, relative: str) -> QuestionCategory:
+        path = f"{self.base}/{relative}" if relative else self.base
+        if path not in self.categories:
+            category = ensure_category(path, self.info.get(relative, ""))
+            self.categories[path] = category
+            pool: dict[tuple, list[Question]] = {}
+            for q in Question.objects.filter(category=category).prefetch_related("choices").order_by("pk"):
+                pool.setdefault(question_key(stem=q.stem, qtype=q.qtype, options=[c.text for c in q.choices.all()]), []).append(q)
+            self.existing[category.pk] = pool
+        return self.categories[path]
+
+    def put(self, item: ParsedQuestion) -> None:
+        category = self.category(item.category)
+        stem, explanation = item.stem, item.explanation
+        hints = list(item.hints)
+        if item.files:
+            stem, explanation, *hints = self.images.embed([stem, explanation, *hints], files=item.files, category=category)
+        key = question_key(stem=stem, qtype=item.qtype, options=[c.text for c in item.choices])
+        # Each stored question answers for one question of the file: a file that holds the same question
+        # twice (Moodle's own sample does) imports two, and importing it again updates those two.
+        matches = self.existing[category.pk].get(key)
+        question = matches.pop(0) if matches else None
+        fields = {
+            "qtype": item.qtype, "name": item.name[:200] or _("Untitled question"), "stem": stem, "explanation": explanation,
+            "idnumber": item.idnumber, "tags": item.tags, "hints": hints, "is_active": item.is_active, "difficulty": item.difficulty[:20],
+        }
+        if item.points is not None:  # Moodle writes 1.0000000; we keep hundredths
+            fields["points"] = Decimal(item.points).quantize(HUNDREDTH)
+        if item.penalty is not None:
+            fields["penalty"] = item.penalty
+        if question is None:
+            question = Question(category=category, **fields)
+            question.full_clean(exclude=["category"])
+            question.save()
+            self.new_choices.extend(
+                Choice(question=question, text=c.text, fraction=Decimal(c.weight).quantize(WEIGHT_STEP), feedback=c.feedback, sort_order=i) for i, c in enumerate(item.choices)
+            )
+            self.created += 1
+            return
+        for name, value in fields.items():
+            setattr(question, name, value)
+        question.full_clean(exclude=["category"])
+        question.save()
+        self._update_choices(question, item)
+        self.updated += 1
+
+    def _update_choices(self, question: Question, item: ParsedQuestion) -> None:
+        """Same options, perhaps new weights, feedback or order: update them in place, keeping their ids."""
+        stored = list(question.choices.all())
+        if item.qtype == "truefalse":
+            pairs = list(zip(sorted(stored, key=lambda c: (c.sort_order or 0, c.pk or 0)), item.choices, strict=False))
+        else:
+            by_text: dict[str, list[Choice]] = {}
+            for choice in stored:
+                by_text.setdefault(" ".join(choice.text.split()), []).append(choice)
+            pairs = [(by_text[" ".join(c.text.split())].pop(0), c) for c in item.choices]
+        for order, (choice, parsed) in enumerate(pairs):
+            choice.fraction, choice.feedback, choice.sort_order = Decimal(parsed.weight).quantize(WEIGHT_STEP), parsed.feedback, order
+            if choice.pk:
+                self.changed_choices.append(choice)
+
+    def finish(self) -> None:
+        Choice.objects.bulk_create(self.new_choices)
+        Choice.objects.bulk_update(self.changed_choices, ["fraction", "feedback", "sort_order"])
