@@ -16,7 +16,7 @@ import nh3
 from django.utils.translation import gettext as _
 
 CONTEXT = re.compile(r"^\$[a-z0-9]+\$(?:/|$)", re.IGNORECASE)
-SLASH = "\x00"
+SLASH = "\ue000"  # a private-use character stands for "//" while the path is split
 MAX_NAME = 100
 
 
@@ -32,12 +32,13 @@ def parse_category_path(value: str) -> str:
     value = CONTEXT.sub("", value, count=1)
     if value == "top" or value.startswith("top/"):
         value = value[4:]
-    value = value.replace("//", SLASH)
+    # "//" first, then the HTML goes (its "</b>" must not split the path), then the levels.
+    value = html.unescape(nh3.clean(value.replace("//", SLASH), tags=set()))
     if not value.strip():
         return ""
     names = []
     for raw in value.split("/"):
-        name = " ".join(html.unescape(nh3.clean(raw, tags=set())).split()).replace(SLASH, "／")
+        name = " ".join(raw.split()).replace(SLASH, "／")
         if not name:
             raise CategoryPathError(_("The category path “%(path)s” has an empty level.") % {"path": _shown(value)})
         if name in {".", ".."}:

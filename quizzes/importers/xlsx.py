@@ -42,6 +42,7 @@ HEADERS = {
     "category": ("知识点/分类", "知识点", "分类", "题目分类", "试题分类"),
     "tags": ("标签",),
 }
+CODES = {"type", "answer", "points"}
 MAX_UNZIPPED = 60 * 1024 * 1024  # the uncompressed workbook; a 2,000-question bank is a few MB
 MAX_ROWS = 10_000
 
@@ -53,16 +54,21 @@ class NotATemplate(ValueError):
 
 
 def norm(value) -> str:
-    """A cell as text: full-width folded (NFKC), numbers typed as numbers written without ".0"."""
+    """A cell as text, numbers typed as numbers written without ".0". Chinese punctuation is kept."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return str(value).strip()
+
+
+def fold(value) -> str:
+    """A cell that holds a code (题型, 正确答案, 分值): full-width letters, digits and commas folded (NFKC)."""
+    return unicodedata.normalize("NFKC", norm(value)).strip()
 
 
 def _header_name(value) -> str:
-    text = re.sub(r"\s+|\*|[（(][^)）]*[)）]", "", norm(value))
+    text = re.sub(r"\s+|\*|[（(][^)）]*[)）]", "", fold(value))
     return text
 
 
@@ -104,7 +110,7 @@ def _layout(sheet):
             start = row + 1
             # A merged "选项" cell over a second header row of A, B, C …
             if not letters and any(name == "选项" for name in names.values()):
-                below = {col: norm(sheet.cell(row + 1, col).value).upper() for col, name in names.items() if name == "选项"}
+                below = {col: fold(sheet.cell(row + 1, col).value).upper() for col, name in names.items() if name == "选项"}
                 letters = {v: col for col, v in below.items() if len(v) == 1 and v in LETTERS}
                 start = row + 2
             return start, fields, letters
@@ -126,7 +132,7 @@ def parse(data: bytes) -> ParseResult:
         raise NotATemplate(_("The sheet has more than %(n)d rows; split the bank into smaller files.") % {"n": MAX_ROWS})
     result = ParseResult()
     for number, row in enumerate(sheet.iter_rows(min_row=start, values_only=True), start=start):
-        cells = {key: norm(row[col - 1]) if col - 1 < len(row) else "" for key, col in fields.items()}
+        cells = {key: (fold if key in CODES else norm)(row[col - 1]) if col - 1 < len(row) else "" for key, col in fields.items()}
         options = [(letter, norm(row[col - 1]) if col - 1 < len(row) else "") for letter, col in sorted(letters.items())]
         if not any(cells.values()) and not any(text for _l, text in options):
             continue
