@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
+from wagtail.search.backends import get_search_backends
 from django.utils.translation import gettext as _
 
 from lms.models import User
@@ -25,6 +27,7 @@ TEXT_FORMATS = {"gift": gift.parse, "aiken": aiken.parse}
 BINARY_FORMATS = {"xml": moodle_xml.parse, "xlsx": xlsx.parse}
 FORMAT_NAMES = ("gift", "aiken", "xml", "xlsx")
 HUNDREDTH, WEIGHT_STEP = Decimal("0.01"), Decimal("0.0001")
+UPDATED_FIELDS = ["qtype", "name", "stem", "explanation", "idnumber", "tags", "hints", "is_active", "difficulty", "points", "penalty"]
 # Text files are small; Moodle XML carries base64 pictures and the Excel template 2,000+ rows.
 MAX_BYTES = {"gift": 2 * 1024 * 1024, "aiken": 2 * 1024 * 1024, "xml": 10 * 1024 * 1024, "xlsx": 5 * 1024 * 1024}
 
@@ -156,7 +159,9 @@ class _Store:
         self.base, self.info = base, info
         self.categories: dict[str, QuestionCategory] = {}
         self.existing: dict[int, dict[tuple, list[Question]]] = {}
-        self.new_choices: list[Choice] = []
+        self.new_questions: list[tuple[Question, ParsedQuestion]] = []
+        self.changed_questions: list[Question] = []
+        self.choices: dict[int, list[Choice]] = {}
         self.changed_choices: list[Choice] = []
         self.images = ImageStore()
         self.created = self.updated = 0
@@ -167,8 +172,11 @@ class _Store:
             category = ensure_category(path, self.info.get(relative, ""))
             self.categories[path] = category
             pool: dict[tuple, list[Question]] = {}
-            for q in Question.objects.filter(category=category).prefetch_related("choices").order_by("pk"):
-                pool.setdefault(question_key(stem=q.stem, qtype=q.qtype, options=[c.text for c in q.choices.all()]), []).append(q)
+            # Options read in one query (modelcluster's related manager does not use a prefetch cache).
+            for choice in Choice.objects.filter(question__category=category).order_by("sort_order", "pk"):
+                self.choices.setdefault(choice.question_id, []).append(choice)
+            for q in Question.objects.filter(category=category).order_by("pk"):
+                pool.setdefault(question_key(stem=q.stem, qtype=q.qtype, options=[c.text for c in self.choices.get(q.pk, [])]), []).append(q)
             self.existing[category.pk] = pool
         return self.categories[path]
 
@@ -193,23 +201,20 @@ class _Store:
             fields["penalty"] = item.penalty
         if question is None:
             question = Question(category=category, **fields)
-            question.full_clean(exclude=["category"])
-            question.save()
-            self.new_choices.extend(
-                Choice(question=question, text=c.text, fraction=Decimal(c.weight).quantize(WEIGHT_STEP), feedback=c.feedback, sort_order=i) for i, c in enumerate(item.choices)
-            )
+            question.full_clean(exclude=["category"], validate_unique=False, validate_constraints=False)
+            self.new_questions.append((question, item))
             self.created += 1
             return
         for name, value in fields.items():
             setattr(question, name, value)
-        question.full_clean(exclude=["category"])
-        question.save()
+        question.full_clean(exclude=["category"], validate_unique=False, validate_constraints=False)
+        self.changed_questions.append(question)
         self._update_choices(question, item)
         self.updated += 1
 
     def _update_choices(self, question: Question, item: ParsedQuestion) -> None:
         """Same options, perhaps new weights, feedback or order: update them in place, keeping their ids."""
-        stored = list(question.choices.all())
+        stored = self.choices.get(question.pk, [])
         if item.qtype == "truefalse":
             pairs = list(zip(sorted(stored, key=lambda c: (c.sort_order or 0, c.pk or 0)), item.choices, strict=False))
         else:
@@ -223,5 +228,22 @@ class _Store:
                 self.changed_choices.append(choice)
 
     def finish(self) -> None:
-        Choice.objects.bulk_create(self.new_choices)
-        Choice.objects.bulk_update(self.changed_choices, ["fraction", "feedback", "sort_order"])
+        """Written in bulk (a 2,000-question bank is a few dozen queries, not thousands), then indexed for search."""
+        now = timezone.now()
+        for question, _item in self.new_questions:
+            question.created_at = question.updated_at = now
+        created = Question.objects.bulk_create([q for q, _i in self.new_questions], batch_size=500)
+        Choice.objects.bulk_create(
+            [Choice(question=question, text=c.text, fraction=Decimal(c.weight).quantize(WEIGHT_STEP), feedback=c.feedback, sort_order=i)
+             for question, (_q, item) in zip(created, self.new_questions) for i, c in enumerate(item.choices)],
+            batch_size=1000,
+        )
+        for question in self.changed_questions:
+            question.updated_at = now
+        # Small batches: bulk_update writes one CASE per field, whose cost grows with the batch squared.
+        Question.objects.bulk_update(self.changed_questions, [*UPDATED_FIELDS, "updated_at"], batch_size=100)
+        Choice.objects.bulk_update(self.changed_choices, ["fraction", "feedback", "sort_order"], batch_size=200)
+        changed = created + self.changed_questions
+        if changed:
+            for backend in get_search_backends():
+                backend.add_bulk(Question, changed)

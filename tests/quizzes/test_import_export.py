@@ -115,16 +115,11 @@ def test_chinese_file_with_bom_imports_in_one_transaction(db):
 def test_nothing_half_imported_when_storing_fails(db, monkeypatch):
     from quizzes import importing
 
-    calls = {"n": 0}
-    original = importing.Question.save
+    # Questions are written, then their options: make the options' write fail (a full disk, a lost connection).
+    def failing_bulk_create(*args, **kwargs):
+        raise RuntimeError("disk full")
 
-    def failing_save(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("disk full")
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(importing.Question, "save", failing_save)
+    monkeypatch.setattr(importing.Choice.objects, "bulk_create", failing_bulk_create)
     with pytest.raises(RuntimeError):
         import_questions(data=CHINESE_GIFT.encode(), fmt="gift", category_path="后台管理")
     assert not Question.objects.exists() and not QuestionCategory.objects.exists()
