@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
-from wagtail.search.backends import get_search_backends
 from django.utils.translation import gettext as _
+from wagtail.search.backends import get_search_backends
 
 from lms.models import User
 from lms.services import record_audit
@@ -235,7 +235,7 @@ class _Store:
         created = Question.objects.bulk_create([q for q, _i in self.new_questions], batch_size=500)
         Choice.objects.bulk_create(
             [Choice(question=question, text=c.text, fraction=Decimal(c.weight).quantize(WEIGHT_STEP), feedback=c.feedback, sort_order=i)
-             for question, (_q, item) in zip(created, self.new_questions) for i, c in enumerate(item.choices)],
+             for question, item in self.new_questions for i, c in enumerate(item.choices)],
             batch_size=1000,
         )
         for question in self.changed_questions:
