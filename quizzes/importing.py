@@ -1,4 +1,11 @@
-"""Import question files into the bank: every good question in one transaction, re-import updates.
+"""Import question files into the bank: all or nothing, re-import updates.
+
+A file whose questions have any error (bad answers, grades, pictures, category paths, rows of the
+Excel template) stores nothing: the report lists every error with its line or row and the question's
+name, and the trainer corrects the file and imports it again. This is Moodle's own default ("stop on
+error": "Error(s) found parsing the import file. No questions have been imported."). Questions of types
+we do not hold (essay, matching, numerical…) are not errors: they are listed as not imported and the
+rest of the file is, after the trainer has seen the list in the preview.
 
 A question counts as the same question when its category, its stem (as text) and its options (as a
 set of texts) are the same: importing a file twice, or a corrected file after a first try, updates
@@ -10,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,7 +55,17 @@ class ImportReport:
     imported: int = 0  # created + updated
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # already in the bank exactly as the file has them: not written again
     categories: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[ImportIssue]:
+        return [issue for issue in self.issues if issue.blocking]
+
+    @property
+    def refused(self) -> bool:
+        """True when the file had errors and so nothing of it was stored."""
+        return bool(self.errors)
 
 
 def clean_path(path: str) -> str:
@@ -96,7 +114,7 @@ def parse_file(*, data: bytes, fmt: str) -> ParseResult:
         result = TEXT_FORMATS[fmt](text)
     good = []
     for question in result.questions:
-        problems = check_question(qtype=question.qtype, choices=[(c.text, c.weight) for c in question.choices])
+        problems = check_question(qtype=question.qtype, choices=[(c.text, c.weight) for c in question.choices]) or _field_problems(question)
         if problems:
             result.issues.append(ImportIssue(line=question.line, name=question.name, kind="error", message=" ".join(problems)))
         else:
@@ -105,6 +123,34 @@ def parse_file(*, data: bytes, fmt: str) -> ParseResult:
     result.questions = good
     result.issues.sort(key=lambda issue: issue.line)
     return result
+
+
+def question_fields(item: ParsedQuestion, *, stem: str | None = None, explanation: str | None = None, hints: list[str] | None = None) -> dict:
+    """The Question fields an imported question sets (stem, explanation and hints once its pictures are stored)."""
+    fields = {
+        "qtype": item.qtype, "name": item.name[:200] or _("Untitled question"), "stem": item.stem if stem is None else stem,
+        "explanation": item.explanation if explanation is None else explanation, "idnumber": item.idnumber, "tags": item.tags,
+        "hints": list(item.hints) if hints is None else hints, "is_active": item.is_active, "difficulty": item.difficulty[:20],
+    }
+    if item.points is not None:  # Moodle writes 1.0000000; we keep hundredths
+        fields["points"] = Decimal(item.points).quantize(HUNDREDTH)
+    if item.penalty is not None:
+        fields["penalty"] = item.penalty
+    return fields
+
+
+def _field_problems(item: ParsedQuestion) -> list[str]:
+    """What the model itself refuses (a mark of 10 000, a weight of 150 %), said before anything is stored."""
+    problems = []
+    try:
+        Question(**question_fields(item)).full_clean(exclude=["category"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            label = Question._meta.get_field(name).verbose_name if name != "__all__" else ""
+            problems += [f"{label}：{m}" if label else m for m in messages]
+    if any(not Decimal(-100) <= Decimal(c.weight) <= Decimal(100) for c in item.choices):
+        problems.append(_("Option weights must be between -100 and 100."))
+    return problems
 
 
 def ensure_category(path: str, description: str = "") -> QuestionCategory:
@@ -126,29 +172,38 @@ def question_key(*, stem: str, qtype: str, options: list[str]) -> tuple:
 
 
 def import_questions(*, data: bytes, fmt: str, category_path: str, actor: User | None = None) -> ImportReport:
-    """Import every good question of the file under `category_path`, in one transaction.
+    """Import the file's questions under `category_path`: all of them, in one transaction, or none.
 
-    Unsupported types and malformed questions are reported (with their line) and not imported; if
-    storing any good one fails (a picture that cannot be written, the database), none is stored.
+    Any question with an error → nothing is stored (no question, option, category, picture or
+    collection) and `report.refused` is true; `report.errors` says what to correct, line by line.
+    Questions of types we do not hold are listed in the report and do not stop the others. If storing
+    fails part-way (a picture that cannot be written, the database), the transaction is rolled back
+    and the picture files already written are deleted.
     """
     base = clean_path(category_path)
     parsed = parse_file(data=data, fmt=fmt)
     report = ImportReport(questions=parsed.questions, issues=parsed.issues)
-    with transaction.atomic():
-        store = _Store(base=base, info=parsed.category_info)
-        for item in parsed.questions:
-            store.put(item)
-        store.finish()
-        report.created, report.updated = store.created, store.updated
-        report.imported = store.created + store.updated
-        report.categories = sorted(store.categories)
-        if report.imported:
-            record_audit(
-                actor=actor, action="quiz.questions.import", obj=store.categories.get(base),
-                after={"format": fmt, "created": report.created, "updated": report.updated,
-                       "skipped": sum(i.kind == "skipped" for i in report.issues),
-                       "errors": sum(i.kind == "error" for i in report.issues), "categories": report.categories},
-            )
+    if report.refused:
+        return report
+    store = _Store(base=base, info=parsed.category_info)
+    try:
+        with transaction.atomic():
+            for item in parsed.questions:
+                store.put(item)
+            store.finish()
+            report.created, report.updated, report.unchanged = store.created, store.updated, store.unchanged
+            report.imported = store.created + store.updated + store.unchanged
+            report.categories = sorted(store.categories)
+            if report.imported:
+                record_audit(
+                    actor=actor, action="quiz.questions.import", obj=store.categories.get(base),
+                    after={"format": fmt, "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
+                           "skipped": len(parsed.skipped), "categories": report.categories},
+                )
+    except BaseException:
+        # The rows are rolled back; the picture files are not part of the transaction, so they go by hand.
+        store.images.discard_written_files()
+        raise
     return report
 
 
@@ -164,7 +219,7 @@ class _Store:
         self.choices: dict[int, list[Choice]] = {}
         self.changed_choices: list[Choice] = []
         self.images = ImageStore()
-        self.created = self.updated = 0
+        self.created = self.updated = self.unchanged = 0
 
     def category(self, relative: str) -> QuestionCategory:
         path = f"{self.base}/{relative}" if relative else self.base
@@ -191,23 +246,14 @@ class _Store:
         # twice (Moodle's own sample does) imports two, and importing it again updates those two.
         matches = self.existing[category.pk].get(key)
         question = matches.pop(0) if matches else None
-        fields = {
-            "qtype": item.qtype, "name": item.name[:200] or _("Untitled question"), "stem": stem, "explanation": explanation,
-            "idnumber": item.idnumber, "tags": item.tags, "hints": hints, "is_active": item.is_active, "difficulty": item.difficulty[:20],
-        }
-        if item.points is not None:  # Moodle writes 1.0000000; we keep hundredths
-            fields["points"] = Decimal(item.points).quantize(HUNDREDTH)
-        if item.penalty is not None:
-            fields["penalty"] = item.penalty
+        # Checked against the model in parse_file, before anything was stored.
+        fields = question_fields(item, stem=stem, explanation=explanation, hints=hints)
         if question is None:
-            question = Question(category=category, **fields)
-            question.full_clean(exclude=["category"], validate_unique=False, validate_constraints=False)
-            self.new_questions.append((question, item))
+            self.new_questions.append((Question(category=category, **fields), item))
             self.created += 1
             return
         for name, value in fields.items():
             setattr(question, name, value)
-        question.full_clean(exclude=["category"], validate_unique=False, validate_constraints=False)
         self.changed_questions.append(question)
         self._update_choices(question, item)
         self.updated += 1

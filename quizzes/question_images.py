@@ -29,6 +29,15 @@ class ImageStore:
     def __init__(self):
         self.collections: dict[int, Collection] = {}
         self.by_hash: dict[tuple[int, str], object] = {}
+        self.written: list[str] = []  # files put in storage by this import, deleted if it is rolled back
+
+    def discard_written_files(self) -> None:
+        """Delete the picture files this import wrote: a rolled-back import leaves no orphan on disk."""
+        Image = get_image_model()
+        storage = Image._meta.get_field("file").storage
+        for name in self.written:
+            storage.delete(name)
+        self.written.clear()
 
     def collection(self, category: QuestionCategory) -> Collection:
         if category.pk not in self.collections:
@@ -49,7 +58,11 @@ class ImageStore:
                 filename = name.rsplit("/", 1)[-1] or "image"
                 image = Image(title=(alt or filename)[:255], collection=collection, file=ImageFile(io.BytesIO(data), name=filename))
                 image._set_image_file_metadata()
-                image.save()
+                try:
+                    image.save()
+                finally:  # the file is written before the row: remember it even if the row's insert fails
+                    if image.file.name and getattr(image.file, "_committed", False):
+                        self.written.append(image.file.name)
             self.by_hash[key] = image
         return self.by_hash[key]
 

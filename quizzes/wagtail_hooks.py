@@ -88,7 +88,8 @@ def _require_manager(request):
 
 
 def import_view(request):
-    """Upload → preview (what would be imported, updated, skipped or rejected) → confirm. Nothing is stored before confirming."""
+    """Upload → preview → confirm. Nothing is stored before confirming, and nothing at all while any
+    question of the file has an error: the preview lists them and offers no import button."""
     _require_manager(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "preview": None}
@@ -105,28 +106,39 @@ def import_view(request):
                 form.add_error(None, error.message)
             else:
                 del request.session[SESSION_KEY]
-                context.update({"report": report, "form": ImportForm()})
+                if report.refused:  # the service refuses on its own, whatever was posted
+                    return TemplateResponse(request, "quizzes/admin/import.html", {**context, **_preview_context(report, pending)})
+                context.update({"report": report, "form": ImportForm(), "skipped": _kind(report.issues, "skipped"), "notes": _kind(report.issues, "note")})
                 return TemplateResponse(request, "quizzes/admin/import.html", context)
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
         fmt = form.cleaned_data["fmt"] or guess_format(data=data, filename=upload.name)
+        request.session.pop(SESSION_KEY, None)
         try:
             preview = parse_file(data=data, fmt=fmt)
         except ImportFileError as error:
             form.add_error("file", error.message)
         else:
-            for question in preview.questions:
-                question.type_label = QuestionType(question.qtype).label
-            # The file waits in the session (signed, server-side) until the trainer confirms the preview.
-            request.session[SESSION_KEY] = {
-                "data": base64.b64encode(data).decode("ascii"), "fmt": fmt, "category": form.cleaned_data["category"], "filename": upload.name,
-            }
-            context.update({
-                "preview": preview, "pending": request.session[SESSION_KEY],
-                "errors": [i for i in preview.issues if i.kind != "note"], "notes": [i for i in preview.issues if i.kind == "note"],
-            })
+            pending = {"data": base64.b64encode(data).decode("ascii"), "fmt": fmt, "category": form.cleaned_data["category"], "filename": upload.name}
+            if not preview.errors:
+                # The file waits in the session (signed, server-side) until the trainer confirms the preview.
+                request.session[SESSION_KEY] = pending
+            context.update(_preview_context(preview, pending))
     return TemplateResponse(request, "quizzes/admin/import.html", context)
+
+
+def _kind(issues, kind: str) -> list:
+    return [issue for issue in issues if issue.kind == kind]
+
+
+def _preview_context(preview, pending: dict) -> dict:
+    for question in preview.questions:
+        question.type_label = QuestionType(question.qtype).label
+    return {
+        "preview": preview, "pending": {k: v for k, v in pending.items() if k != "data"},
+        "errors": _kind(preview.issues, "error"), "skipped": _kind(preview.issues, "skipped"), "notes": _kind(preview.issues, "note"),
+    }
 
 
 def template_view(request):

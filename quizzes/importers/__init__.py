@@ -1,7 +1,8 @@
 """Readers and writers of question files: Moodle's GIFT, Aiken and Moodle XML, and the Excel template.
 
 Parsers return ParsedQuestion objects and ImportIssue reports; they touch no database. The service
-in quizzes/importing.py stores the good questions in one transaction.
+in quizzes/importing.py stores a file's questions in one transaction, and only when no question of it
+has an error (kind "error"); questions of types we do not hold (kind "skipped") are listed, not blocking.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import nh3
+from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 
 TEXT_FORMATS = {"html", "plain", "moodle", "markdown"}
@@ -54,9 +56,22 @@ class ParsedQuestion:
 class ImportIssue:
     line: int
     name: str
-    kind: str  # "skipped" (a type we do not support), "error" (malformed) or "note" (imported; something not kept)
+    # "error": the question is broken (bad answers, grades, pictures, paths…): nothing of the file is stored;
+    # "skipped": a type we do not hold (essay, matching…): listed and not imported, the rest of the file is;
+    # "note": imported, with something of it not kept.
+    kind: str
     message: str
     qtype: str = ""  # the source's own type name, when it tells more than ours (Moodle's "essay", "matching")
+
+    @property
+    def blocking(self) -> bool:
+        return self.kind == "error"
+
+    def describe(self) -> str:
+        """One line for the command and the API: where (line or row, question name) and what."""
+        if self.name:
+            return _("Line %(line)s (%(name)s): %(message)s") % {"line": self.line, "name": self.name, "message": self.message}
+        return _("Line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
 @dataclass
@@ -65,6 +80,19 @@ class ParseResult:
     issues: list[ImportIssue] = field(default_factory=list)
     # Descriptions of categories the file states (Moodle XML's <info>), by relative path.
     category_info: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[ImportIssue]:
+        """The issues that stop the whole file from being imported."""
+        return [issue for issue in self.issues if issue.blocking]
+
+    @property
+    def skipped(self) -> list[ImportIssue]:
+        return [issue for issue in self.issues if issue.kind == "skipped"]
+
+    @property
+    def notes(self) -> list[ImportIssue]:
+        return [issue for issue in self.issues if issue.kind == "note"]
 
 
 def to_html(text: str, fmt: str) -> str:

@@ -72,12 +72,14 @@ class TestMoodleFixtures:
         assert "&lt;html class=&quot;cool&quot;&gt; &amp; images" in second.stem
 
     def test_aiken_errors_as_moodle_reports_them(self, db):
+        # Read as Moodle's aikenformat_test reads it: the two good questions, and each bad one reported …
+        parsed = parse_file(data=moodle("aiken_errors.txt"), fmt="aiken")
+        assert [q.name for q in parsed.questions] == ["A good question", "A second good question"]
+        assert [(c.text, c.weight) for c in parsed.questions[1].choices] == [("Incorrect (No space)", 0), ("Correct (No space)", 100)]
+        assert [(i.line, i.kind) for i in parsed.issues] == [(3, "error"), (5, "error"), (7, "error"), (18, "error")]
+        # … and, as Moodle's import does by default (stop on error), nothing of the file is stored.
         report = import_questions(data=moodle("aiken_errors.txt"), fmt="aiken", category_path="导入/Aiken")
-        assert report.imported == 2
-        assert sorted(Question.objects.values_list("name", flat=True)) == ["A good question", "A second good question"]
-        second = Question.objects.get(name="A second good question")
-        assert list(second.choices.values_list("text", "fraction")) == [("Incorrect (No space)", 0), ("Correct (No space)", 100)]
-        assert [(i.line, i.kind) for i in report.issues] == [(3, "error"), (5, "error"), (7, "error"), (18, "error")]
+        assert report.refused and report.imported == 0 and not Question.objects.exists() and not QuestionCategory.objects.exists()
 
     def test_command(self, db, capsys):
         call_command("import_questions", str(MOODLE / "questions.gift.txt"), "--format", "gift", "--category", "后台管理/Moodle")
@@ -98,18 +100,22 @@ $CATEGORY: $course$/栏目设置
 ::先审后发::信息必须先审核后发布。{T}
 
 ::色彩模式::网页图片应使用什么色彩模式？{=RGB =%50%红绿蓝#基本对}
-
-::坏题:: 这道题没有正确答案 {~甲 ~乙}
 """
+BAD_QUESTION = "\n::坏题:: 这道题没有正确答案 {~甲 ~乙}\n"
 
 
 def test_chinese_file_with_bom_imports_in_one_transaction(db):
     data = "\ufeff".encode() + CHINESE_GIFT.encode("utf-8")
     report = import_questions(data=data, fmt="gift", category_path="后台管理")
-    assert report.imported == 3
-    assert [(i.line, i.name, i.kind) for i in report.issues] == [(14, "坏题", "error")]
+    assert report.imported == 3 and not report.issues
     q = Question.objects.get(name="栏目无空白")
     assert q.category.path == "后台管理/栏目设置" and q.choices.get(fraction=100).feedback == "对，栏目不能开了就空着。"
+
+
+def test_one_bad_question_stores_nothing(db):
+    report = import_questions(data=(CHINESE_GIFT + BAD_QUESTION).encode(), fmt="gift", category_path="后台管理")
+    assert report.refused and [(i.line, i.name, i.kind) for i in report.issues] == [(14, "坏题", "error")]
+    assert not Question.objects.exists() and not QuestionCategory.objects.exists()
 
 
 def test_nothing_half_imported_when_storing_fails(db, monkeypatch):

@@ -47,15 +47,10 @@ def test_rows_with_what_people_type(db):
         ["排序", "发布信息的顺序", "审核", "录入", "发布", None, "BAC", None, None, None, None],
         ["填空", "数字答案", None, None, None, None, 800, None, None, None, None],
         [None, None, None, None, None, None, None, None, None, None, None],
-        ["单选", "正确答案不在选项中", "甲", "乙", "丙", "丁", "E", None, None, None, None],
         ["问答", "不支持的题型", None, None, None, None, "随便", None, None, None, None],
-        ["单选", "分类非法", "甲", "乙", None, None, "A", None, None, None, "../外面"],
     ], title_row=True)
     report = import_questions(data=data, fmt="xlsx", category_path="题库")
-    assert report.imported == 7
-    errors = {i.line: i.message for i in report.issues}
-    assert errors[11] == "正确答案“E”不在选项中（现有选项：A、B、C、D）。"
-    assert "题型“问答”" in errors[12] and "“..”" in errors[13] and set(errors) == {11, 12, 13}
+    assert report.imported == 7 and [(i.line, i.kind) for i in report.issues] == [(11, "skipped")]
     single = Question.objects.get(qtype="single")
     assert single.category.path == "题库/后台管理/栏目设置" and single.points == 2 and single.difficulty == "易"
     assert single.stem == "<p>栏目内容为空时怎么办？</p>" and list(single.choices.values_list("fraction", flat=True)) == [100, 0, 0]
@@ -69,6 +64,21 @@ def test_rows_with_what_people_type(db):
     assert Question.objects.get(stem__contains="数字答案").choices.get().text == "800"
     ordering = Question.objects.get(qtype="ordering")
     assert list(ordering.choices.order_by("sort_order").values_list("text", flat=True)) == ["录入", "审核", "发布"]
+
+
+def test_row_errors_are_listed_by_row_and_nothing_is_imported(db):
+    data = workbook([
+        ["单选", "好题", "甲", "乙", None, None, "A", None, None, None, None],
+        ["单选", "正确答案不在选项中", "甲", "乙", "丙", "丁", "E", None, None, None, None],
+        ["单先", "题型写错了", "甲", "乙", None, None, "A", None, None, None, None],
+        ["单选", "分类非法", "甲", "乙", None, None, "A", None, None, None, "../外面"],
+    ], title_row=True)
+    report = import_questions(data=data, fmt="xlsx", category_path="题库")
+    assert report.refused and not Question.objects.exists()
+    errors = {i.line: i.message for i in report.errors}
+    assert errors[4] == "正确答案“E”不在选项中（现有选项：A、B、C、D）。"
+    assert "题型“单先”" in errors[5] and "“..”" in errors[6] and set(errors) == {4, 5, 6}
+    assert report.errors[0].describe() == "第 4 行（正确答案不在选项中）：正确答案“E”不在选项中（现有选项：A、B、C、D）。"
 
 
 def test_merged_option_header_over_letters(db):

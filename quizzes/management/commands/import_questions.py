@@ -4,12 +4,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from quizzes.importing import FORMAT_NAMES, ImportFileError, guess_format, import_questions, parse_file
 
 
 class Command(BaseCommand):
-    help = "Import questions from the Excel template, Moodle XML, GIFT or Aiken into a question-bank category (in one transaction; re-import updates)."
+    help = "Import questions from the Excel template, Moodle XML, GIFT or Aiken into a question-bank category (all or nothing: any question error stores nothing and exits non-zero; re-import updates)."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -32,15 +33,25 @@ class Command(BaseCommand):
                 questions, issues = report.questions, report.issues
         except ImportFileError as error:
             raise CommandError(error.message)
-        for question in questions:
-            self.stdout.write(f"  ✓ {_('line')} {question.line}: [{question.qtype}] {question.name}")
-        marks = {"skipped": "–", "error": "✗", "note": "!"}
+        errors = [issue for issue in issues if issue.blocking]
+        if not errors:
+            for question in questions:
+                self.stdout.write(f"  ✓ {_('line')} {question.line}: [{question.qtype}] {question.name}")
+        marks = {"skipped": "–", "note": "!"}
         for issue in issues:
-            self.stdout.write(f"  {marks.get(issue.kind, '?')} {_('line')} {issue.line}: {issue.name} — {issue.message}")
+            if not issue.blocking:
+                self.stdout.write(f"  {marks.get(issue.kind, '?')} {issue.describe()}")
+        if errors:
+            # All or nothing: exit non-zero, every error on stderr with its line and question.
+            raise CommandError("\n".join([
+                ngettext("%(n)d question has an error; nothing of the file was imported:", "%(n)d questions have errors; nothing of the file was imported:",
+                         len(errors)) % {"n": len(errors)},
+                *(f"  ✗ {issue.describe()}" for issue in errors),
+            ]))
         if dry_run:
             self.stdout.write(_("Dry run: %(n)d questions would be imported.") % {"n": len(questions)})
         else:
             self.stdout.write(self.style.SUCCESS(
-                _("%(n)d questions imported into %(category)s (new: %(created)d, updated: %(updated)d).")
-                % {"n": report.imported, "category": category, "created": report.created, "updated": report.updated}
+                _("%(n)d questions imported into %(category)s (new: %(created)d, updated: %(updated)d, unchanged: %(unchanged)d).")
+                % {"n": report.imported, "category": category, "created": report.created, "updated": report.updated, "unchanged": report.unchanged}
             ))
