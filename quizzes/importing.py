@@ -21,7 +21,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.search.backends import get_search_backends
 
 from lms.models import User
 from lms.services import record_audit
@@ -30,12 +29,14 @@ from .importers import ImportIssue, ParsedQuestion, ParseResult, aiken, decode, 
 from .models import Choice, Question, QuestionCategory
 from .question_images import ImageStore
 from .question_rules import check_question
+from .tasks import index_questions
 
 TEXT_FORMATS = {"gift": gift.parse, "aiken": aiken.parse}
 BINARY_FORMATS = {"xml": moodle_xml.parse, "xlsx": xlsx.parse}
 FORMAT_NAMES = ("gift", "aiken", "xml", "xlsx")
 HUNDREDTH, WEIGHT_STEP = Decimal("0.01"), Decimal("0.0001")
-UPDATED_FIELDS = ["qtype", "name", "stem", "explanation", "idnumber", "tags", "hints", "is_active", "difficulty", "points", "penalty"]
+SEARCHED_FIELDS = frozenset({"name", "stem", "qtype"})  # Question.search_fields an import can change
+PENALTY_STEP = Decimal("0.0000001")
 # Text files are small; Moodle XML carries base64 pictures and the Excel template 2,000+ rows.
 MAX_BYTES = {"gift": 2 * 1024 * 1024, "aiken": 2 * 1024 * 1024, "xml": 10 * 1024 * 1024, "xlsx": 5 * 1024 * 1024}
 
@@ -134,8 +135,8 @@ def question_fields(item: ParsedQuestion, *, stem: str | None = None, explanatio
     }
     if item.points is not None:  # Moodle writes 1.0000000; we keep hundredths
         fields["points"] = Decimal(item.points).quantize(HUNDREDTH)
-    if item.penalty is not None:
-        fields["penalty"] = item.penalty
+    if item.penalty is not None:  # stored with 7 places, as Moodle writes it; compared after rounding
+        fields["penalty"] = Decimal(item.penalty).quantize(PENALTY_STEP)
     return fields
 
 
@@ -188,6 +189,7 @@ def import_questions(*, data: bytes, fmt: str, category_path: str, actor: User |
     store = _Store(base=base, info=parsed.category_info)
     try:
         with transaction.atomic():
+            store.load(parsed.questions)
             for item in parsed.questions:
                 store.put(item)
             store.finish()
@@ -208,35 +210,54 @@ def import_questions(*, data: bytes, fmt: str, category_path: str, actor: User |
 
 
 class _Store:
-    """Writes parsed questions: categories on first use, existing questions of a category read once."""
+    """Writes parsed questions in bulk, whatever the size of the file, in a fixed number of queries.
+
+    The categories the file uses, their questions and their options are read in three queries; a
+    question already in the bank exactly as the file has it is not written at all; changed questions
+    and options are written with bulk_update, only in the fields that changed; the search index is
+    refreshed in a task after the commit (Wagtail indexes a single save in a task too: on SQLite its
+    index backend updates one row per question, which made a 2,000-question re-import 2,000 queries).
+    """
 
     def __init__(self, *, base: str, info: dict[str, str]):
         self.base, self.info = base, info
-        self.categories: dict[str, QuestionCategory] = {}
-        self.existing: dict[int, dict[tuple, list[Question]]] = {}
+        self.categories: dict[str, QuestionCategory] = {}  # by full path: the categories questions go into
+        self.existing: dict[int, dict[tuple, list[Question]]] = {}  # by category id, then question_key
+        self.choices: dict[int, list[Choice]] = {}  # stored options by question id
         self.new_questions: list[tuple[Question, ParsedQuestion]] = []
-        self.changed_questions: list[Question] = []
-        self.choices: dict[int, list[Choice]] = {}
-        self.changed_choices: list[Choice] = []
+        self.question_updates: dict[frozenset, list[Question]] = {}  # by the set of fields that changed
+        self.choice_updates: dict[frozenset, list[Choice]] = {}
+        self.touched: list[int] = []  # ids of updated questions (their updated_at)
+        self.reindex: list[int] = []  # ids of updated questions whose searched fields changed
         self.images = ImageStore()
         self.created = self.updated = self.unchanged = 0
 
-    def category(self, relative: str) -> QuestionCategory:
-        path = f"{self.base}/{relative}" if relative else self.base
-        if path not in self.categories:
-            category = ensure_category(path, self.info.get(relative, ""))
-            self.categories[path] = category
-            pool: dict[tuple, list[Question]] = {}
-            # Options read in one query (modelcluster's related manager does not use a prefetch cache).
-            for choice in Choice.objects.filter(question__category=category).order_by("sort_order", "pk"):
-                self.choices.setdefault(choice.question_id, []).append(choice)
-            for q in Question.objects.filter(category=category).order_by("pk"):
-                pool.setdefault(question_key(stem=q.stem, qtype=q.qtype, options=[c.text for c in self.choices.get(q.pk, [])]), []).append(q)
-            self.existing[category.pk] = pool
-        return self.categories[path]
+    def _path(self, relative: str) -> str:
+        return f"{self.base}/{relative}" if relative else self.base
+
+    def load(self, items: list[ParsedQuestion]) -> None:
+        """Find or create every category the items go into, then read their questions and options."""
+        paths = {self._path(item.category) for item in items}
+        wanted = {"/".join(path.split("/")[:depth]) for path in paths for depth in range(1, path.count("/") + 2)}
+        found = {category.path: category for category in QuestionCategory.objects.filter(path__in=wanted)}
+        for path in sorted(wanted - found.keys(), key=lambda p: p.count("/")):  # parents before children
+            parent_path, _slash, name = path.rpartition("/")
+            relative = "" if path == self.base else path[len(self.base) + 1:] if path.startswith(self.base + "/") else None
+            category = QuestionCategory(parent=found.get(parent_path), name=name, path="",
+                                        description=self.info.get(relative, "") if relative is not None else "")
+            category.save()
+            found[path] = category
+        self.categories = {path: found[path] for path in sorted(paths)}
+        ids = [category.pk for category in self.categories.values()]
+        # Options read in one query (modelcluster's related manager does not use a prefetch cache).
+        for choice in Choice.objects.filter(question__category_id__in=ids).order_by("sort_order", "pk"):
+            self.choices.setdefault(choice.question_id, []).append(choice)
+        for q in Question.objects.filter(category_id__in=ids).order_by("pk"):
+            key = question_key(stem=q.stem, qtype=q.qtype, options=[c.text for c in self.choices.get(q.pk, [])])
+            self.existing.setdefault(q.category_id, {}).setdefault(key, []).append(q)
 
     def put(self, item: ParsedQuestion) -> None:
-        category = self.category(item.category)
+        category = self.categories[self._path(item.category)]
         stem, explanation = item.stem, item.explanation
         hints = list(item.hints)
         if item.files:
@@ -244,7 +265,7 @@ class _Store:
         key = question_key(stem=stem, qtype=item.qtype, options=[c.text for c in item.choices])
         # Each stored question answers for one question of the file: a file that holds the same question
         # twice (Moodle's own sample does) imports two, and importing it again updates those two.
-        matches = self.existing[category.pk].get(key)
+        matches = self.existing.get(category.pk, {}).get(key)
         question = matches.pop(0) if matches else None
         # Checked against the model in parse_file, before anything was stored.
         fields = question_fields(item, stem=stem, explanation=explanation, hints=hints)
@@ -252,14 +273,22 @@ class _Store:
             self.new_questions.append((Question(category=category, **fields), item))
             self.created += 1
             return
-        for name, value in fields.items():
-            setattr(question, name, value)
-        self.changed_questions.append(question)
-        self._update_choices(question, item)
-        self.updated += 1
+        changed = frozenset(name for name, value in fields.items() if getattr(question, name) != value)
+        for name in changed:
+            setattr(question, name, fields[name])
+        if changed:
+            self.question_updates.setdefault(changed, []).append(question)
+            if changed & SEARCHED_FIELDS:
+                self.reindex.append(question.pk)
+        if self._update_choices(question, item) or changed:
+            self.touched.append(question.pk)
+            self.updated += 1
+        else:
+            self.unchanged += 1
 
-    def _update_choices(self, question: Question, item: ParsedQuestion) -> None:
-        """Same options, perhaps new weights, feedback or order: update them in place, keeping their ids."""
+    def _update_choices(self, question: Question, item: ParsedQuestion) -> bool:
+        """Same options, perhaps new weights, feedback or order: update them in place, keeping their ids.
+        True when any option changed."""
         stored = self.choices.get(question.pk, [])
         if item.qtype == "truefalse":
             pairs = list(zip(sorted(stored, key=lambda c: (c.sort_order or 0, c.pk or 0)), item.choices, strict=False))
@@ -268,13 +297,18 @@ class _Store:
             for choice in stored:
                 by_text.setdefault(" ".join(choice.text.split()), []).append(choice)
             pairs = [(by_text[" ".join(c.text.split())].pop(0), c) for c in item.choices]
+        any_changed = False
         for order, (choice, parsed) in enumerate(pairs):
-            choice.fraction, choice.feedback, choice.sort_order = Decimal(parsed.weight).quantize(WEIGHT_STEP), parsed.feedback, order
-            if choice.pk:
-                self.changed_choices.append(choice)
+            wanted = {"fraction": Decimal(parsed.weight).quantize(WEIGHT_STEP), "feedback": parsed.feedback, "sort_order": order}
+            changed = frozenset(name for name, value in wanted.items() if getattr(choice, name) != value)
+            if changed:
+                for name in changed:
+                    setattr(choice, name, wanted[name])
+                self.choice_updates.setdefault(changed, []).append(choice)
+                any_changed = True
+        return any_changed
 
     def finish(self) -> None:
-        """Written in bulk (a 2,000-question bank is a few dozen queries, not thousands), then indexed for search."""
         now = timezone.now()
         for question, _item in self.new_questions:
             question.created_at = question.updated_at = now
@@ -284,12 +318,15 @@ class _Store:
              for question, item in self.new_questions for i, c in enumerate(item.choices)],
             batch_size=1000,
         )
-        for question in self.changed_questions:
-            question.updated_at = now
-        # Small batches: bulk_update writes one CASE per field, whose cost grows with the batch squared.
-        Question.objects.bulk_update(self.changed_questions, [*UPDATED_FIELDS, "updated_at"], batch_size=100)
-        Choice.objects.bulk_update(self.changed_choices, ["fraction", "feedback", "sort_order"], batch_size=200)
-        changed = created + self.changed_questions
-        if changed:
-            for backend in get_search_backends():
-                backend.add_bulk(Question, changed)
+        # Only the fields that changed: bulk_update writes one CASE per field, and building it in the ORM
+        # (not running it) is what cost a 2,000-question re-import most of its time. Small batches: the
+        # CASE's cost in the database grows with the batch squared.
+        for fields, questions in self.question_updates.items():
+            Question.objects.bulk_update(questions, sorted(fields), batch_size=100)
+        for fields, choices in self.choice_updates.items():
+            Choice.objects.bulk_update(choices, sorted(fields), batch_size=200)
+        for start in range(0, len(self.touched), 500):  # one value for all: a plain UPDATE … WHERE id IN
+            Question.objects.filter(pk__in=self.touched[start:start + 500]).update(updated_at=now)
+        to_index = [q.pk for q in created] + self.reindex
+        if to_index:
+            transaction.on_commit(lambda: index_questions.enqueue(to_index))

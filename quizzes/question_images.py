@@ -44,7 +44,11 @@ class ImageStore:
             root = Collection.get_first_root_node()
             name = category.path[:255]
             found = root.get_children().filter(name=name).first()
-            self.collections[category.pk] = found or root.add_child(name=name)
+            collection = self.collections[category.pk] = found or root.add_child(name=name)
+            # The collection's pictures in one query, so re-importing a bank with a picture per question
+            # does not look each one up.
+            for image in get_image_model().objects.filter(collection=collection).exclude(file_hash="").order_by("pk"):
+                self.by_hash.setdefault((collection.pk, image.file_hash), image)
         return self.collections[category.pk]
 
     def image(self, *, name: str, data: bytes, alt: str, category: QuestionCategory):
@@ -52,17 +56,14 @@ class ImageStore:
         digest = hash_filelike(io.BytesIO(data))
         key = (collection.pk, digest)
         if key not in self.by_hash:
-            Image = get_image_model()
-            image = Image.objects.filter(collection=collection, file_hash=digest).first()
-            if image is None:
-                filename = name.rsplit("/", 1)[-1] or "image"
-                image = Image(title=(alt or filename)[:255], collection=collection, file=ImageFile(io.BytesIO(data), name=filename))
-                image._set_image_file_metadata()
-                try:
-                    image.save()
-                finally:  # the file is written before the row: remember it even if the row's insert fails
-                    if image.file.name and getattr(image.file, "_committed", False):
-                        self.written.append(image.file.name)
+            filename = name.rsplit("/", 1)[-1] or "image"
+            image = get_image_model()(title=(alt or filename)[:255], collection=collection, file=ImageFile(io.BytesIO(data), name=filename))
+            image._set_image_file_metadata()
+            try:
+                image.save()
+            finally:  # the file is written before the row: remember it even if the row's insert fails
+                if image.file.name and getattr(image.file, "_committed", False):
+                    self.written.append(image.file.name)
             self.by_hash[key] = image
         return self.by_hash[key]
 

@@ -20,7 +20,7 @@ def test_trainer_previews_imports_and_exports(client, trainer):
     done = client.post(url, {"file": SimpleUploadedFile("a.gift", GIFT), "category": "后台管理"})
     assert done.json()["created"] == 1 and Question.objects.count() == 1
     again = client.post(url, {"file": SimpleUploadedFile("a.gift", GIFT), "category": "后台管理"})
-    assert (again.json()["created"], again.json()["updated"]) == (0, 1)
+    assert (again.json()["created"], again.json()["updated"], again.json()["unchanged"]) == (0, 0, 1)
     exported = client.get(reverse("question-bank-export"), {"category": "后台管理", "file_format": "xml"})
     assert exported.status_code == 200 and b'<question type="multichoice">' in exported.content
     bad = client.post(url, {"file": SimpleUploadedFile("a.xml", b"<html/>"), "category": "后台管理"})

@@ -137,9 +137,9 @@ def test_embedded_pictures_become_wagtail_images_in_the_category_collection(db):
     assert f'<embed alt="Moodle logo" embedtype="image" format="fullwidth" id="{logo.pk}"/>' in question_.stem
     assert "@@PLUGINFILE@@" not in question_.stem + question_.explanation
     assert question_.choices.get(fraction=100).text == "正确"
-    # Re-importing the same file updates: no new question, no new image.
+    # Re-importing the same file finds both questions, unchanged (their pictures found again by hash): nothing new.
     again = import_questions(data=fixture("format_xml/truefalse.xml"), fmt="xml", category_path="导入/图片")
-    assert (again.created, again.updated) == (0, 2)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert Question.objects.count() == 2 and images.count() == 2
 
 
