@@ -46,8 +46,14 @@ def answers_from_post(post, layout: list[dict]) -> dict[int, dict]:
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Question file"), help_text=_("GIFT or Aiken, UTF-8 (with or without BOM), up to 2 MB."))
-    fmt = forms.ChoiceField(label=_("Format"), choices=[("gift", "GIFT"), ("aiken", "Aiken")])
+    file = forms.FileField(
+        label=_("Question file"),
+        help_text=_("The Excel template (.xlsx, up to 5 MB), Moodle XML (.xml, up to 10 MB, pictures included), GIFT or Aiken (UTF-8 text, up to 2 MB)."),
+    )
+    fmt = forms.ChoiceField(
+        label=_("Format"), required=False,
+        choices=[("", _("Recognise from the file")), ("xlsx", _("Excel template (.xlsx)")), ("xml", "Moodle XML"), ("gift", "GIFT"), ("aiken", "Aiken")],
+    )
     category = forms.CharField(
         label=_("Import into category"), max_length=400, help_text=_("A path; missing levels are created, e.g. 后台管理/栏目设置")
     )

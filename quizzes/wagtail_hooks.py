@@ -1,6 +1,8 @@
 """Admin for the question bank and quizzes: snippets, and the import / export views."""
 
-from django.http import HttpResponse
+import base64
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,8 +19,10 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from lms import permissions
 
+from .exporting import CONTENT_TYPES, EXPORT_FORMATS, SUFFIXES, export_category
 from .forms import ImportForm, QuestionForm
-from .importing import ImportFileError, export_gift, import_questions, parse_file
+from .importers import xlsx_writer
+from .importing import ImportFileError, guess_format, import_questions, parse_file
 from .models import Question, QuestionCategory, QuestionType, Quiz
 
 SESSION_KEY = "quizzes_import"
@@ -84,7 +88,8 @@ def _require_manager(request):
 
 
 def import_view(request):
-    """Upload → preview (what would be imported, skipped, rejected) → confirm. Nothing is stored before confirming."""
+    """Upload → preview → confirm. Nothing is stored before confirming, and nothing at all while any
+    question of the file has an error: the preview lists them and offers no import button."""
     _require_manager(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form, "preview": None}
@@ -95,37 +100,63 @@ def import_view(request):
         else:
             try:
                 report = import_questions(
-                    data=pending["data"].encode("utf-8"), fmt=pending["fmt"], category_path=pending["category"], actor=request.user
+                    data=base64.b64decode(pending["data"]), fmt=pending["fmt"], category_path=pending["category"], actor=request.user
                 )
             except ImportFileError as error:
                 form.add_error(None, error.message)
             else:
                 del request.session[SESSION_KEY]
-                context.update({"report": report, "form": ImportForm()})
+                if report.refused:  # the service refuses on its own, whatever was posted
+                    return TemplateResponse(request, "quizzes/admin/import.html", {**context, **_preview_context(report, pending)})
+                context.update({"report": report, "form": ImportForm(), "skipped": _kind(report.issues, "skipped"), "notes": _kind(report.issues, "note")})
                 return TemplateResponse(request, "quizzes/admin/import.html", context)
     elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        fmt = form.cleaned_data["fmt"] or guess_format(data=data, filename=upload.name)
+        request.session.pop(SESSION_KEY, None)
         try:
-            preview = parse_file(data=data, fmt=form.cleaned_data["fmt"])
+            preview = parse_file(data=data, fmt=fmt)
         except ImportFileError as error:
             form.add_error("file", error.message)
         else:
-            for question in preview.questions:
-                question.type_label = QuestionType(question.qtype).label
-            request.session[SESSION_KEY] = {
-                "data": data.decode("utf-8-sig"), "fmt": form.cleaned_data["fmt"], "category": form.cleaned_data["category"],
-            }
-            context.update({"preview": preview, "pending": request.session[SESSION_KEY]})
+            pending = {"data": base64.b64encode(data).decode("ascii"), "fmt": fmt, "category": form.cleaned_data["category"], "filename": upload.name}
+            if not preview.errors:
+                # The file waits in the session (signed, server-side) until the trainer confirms the preview.
+                request.session[SESSION_KEY] = pending
+            context.update(_preview_context(preview, pending))
     return TemplateResponse(request, "quizzes/admin/import.html", context)
 
 
-def export_view(request, category_id: int):
+def _kind(issues, kind: str) -> list:
+    return [issue for issue in issues if issue.kind == kind]
+
+
+def _preview_context(preview, pending: dict) -> dict:
+    for question in preview.questions:
+        question.type_label = QuestionType(question.qtype).label
+    return {
+        "preview": preview, "pending": {k: v for k, v in pending.items() if k != "data"},
+        "errors": _kind(preview.issues, "error"), "skipped": _kind(preview.issues, "skipped"), "notes": _kind(preview.issues, "note"),
+    }
+
+
+def template_view(request):
     _require_manager(request)
+    response = HttpResponse(xlsx_writer.template(), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E9%A2%98%E5%BA%93%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    return response
+
+
+def export_view(request, category_id: int, fmt: str = "gift"):
+    _require_manager(request)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
     category = get_object_or_404(QuestionCategory, pk=category_id)
-    result = export_gift(category=category)
-    response = HttpResponse(result.text, content_type="text/plain; charset=utf-8")
+    result = export_category(category=category, fmt=fmt)
+    response = HttpResponse(result.content, content_type=CONTENT_TYPES[fmt])
     filename = slugify(category.path, allow_unicode=False) or f"category-{category.pk}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.gift.txt"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}{SUFFIXES[fmt]}"'
     response["X-Skipped-Questions"] = str(len(result.skipped))
     return response
 
@@ -140,7 +171,9 @@ def register_urls():
     return [
         path("quizzes/import/", import_view, name="quizzes_import"),
         path("quizzes/export/", export_index, name="quizzes_export"),
+        path("quizzes/import/template/", template_view, name="quizzes_import_template"),
         path("quizzes/export/<int:category_id>/", export_view, name="quizzes_export_category"),
+        path("quizzes/export/<int:category_id>/<str:fmt>/", export_view, name="quizzes_export_category_format"),
     ]
 
 
@@ -156,6 +189,6 @@ def import_menu_item():
 
 @hooks.register("register_admin_menu_item")
 def export_menu_item():
-    return ManagerMenuItem(gettext_lazy("Export questions (GIFT)"), reverse("quizzes_export"), icon_name="download", order=252)
+    return ManagerMenuItem(gettext_lazy("Export questions"), reverse("quizzes_export"), icon_name="download", order=252)
 
 

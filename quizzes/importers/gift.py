@@ -5,7 +5,11 @@ category of the questions that follow; `::name::` names a question; `[html]`, `[
 `[markdown]`, `[moodle]` set the text format; `\\~ \\= \\# \\{ \\} \\:` escape the special characters.
 Inside the braces: `=` right / `~` wrong options (single choice), `~%50%` weights (multiple choice
 when no option starts with `=`), `=a =%50%b` accepted answers (short answer, `*` wildcard), `T`/`F`
-(`TRUE`/`FALSE`), `#feedback` after an option and `####` before the general feedback.
+(`TRUE`/`FALSE`), `#feedback` after an option and `####` before the general feedback, and
+qtype_ordering's `{>N [ALL|RANDOM…] [layout] [grading] [SHOW|HIDE]` then one item per line, in order`}`.
+Options and feedback without a format marker of their own take the question's (Moodle's
+qformat_gift::parse_text_with_format with the question format as default), so an answer written by
+Moodle's HTML editor as `<p dir="ltr">&lt;title&gt;<br></p>` reads “<title>”.
 Essay (`{}`), matching (`->`), numeric (`{#…}`) and description (no braces) questions are reported
 as skipped: the engine has no such types.
 """
@@ -19,12 +23,20 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from . import ImportIssue, ParsedChoice, ParsedQuestion, ParseResult, short_name, to_html, to_plain
+from .categories import CategoryPathError, parse_category_path
 
 ESCAPES = {"\\\\": "\x00", "\\~": "\x01", "\\=": "\x02", "\\#": "\x03", "\\{": "\x04", "\\}": "\x05", "\\:": "\x06", "\\n": "\x07"}
 RESTORE = {"\x00": "\\", "\x01": "~", "\x02": "=", "\x03": "#", "\x04": "{", "\x05": "}", "\x06": ":", "\x07": "\n"}
 FORMAT = re.compile(r"^\s*\[(html|plain|moodle|markdown)\]", re.IGNORECASE)
 WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
-CATEGORY_ROOTS = ("$course$/", "$system$/", "$module$/", "$cat1$/", "top/")
+ORDERING = re.compile(
+    r"^>\s*(\d+)\s*(ALL|EXACT|RANDOM|REL|CONTIGUOUS|CONTIG)?\s*(HORIZONTAL|HORI|H|1|VERTICAL|VERT|V|0)?\s*"
+    r"(ALL_OR_NOTHING|ABSOLUTE_POSITION|ABSOLUTE|ABS|RELATIVE_NEXT_EXCLUDE_LAST|RELATIVE_NEXT_INCLUDE_LAST|"
+    r"RELATIVE_ONE_PREVIOUS_AND_NEXT|RELATIVE_ALL_PREVIOUS_AND_NEXT|LONGEST_ORDERED_SUBSET|LONGEST_CONTIGUOUS_SUBSET|"
+    r"RELATIVE_TO_CORRECT|RELATIVE|REL)?\s*(SHOW|TRUE|YES|1|HIDE|FALSE|NO|0)?\s*(.*)$",
+    re.DOTALL,
+)
+OUR_GRADING = {"RELATIVE_NEXT_EXCLUDE_LAST", "RELATIVE", "REL"}
 
 
 def _protect(text: str) -> str:
@@ -65,17 +77,6 @@ def _blocks(text: str):
         yield start, "\n".join(block)
 
 
-def _category_path(value: str) -> str:
-    value = value.strip()
-    for root in CATEGORY_ROOTS:
-        if value.lower().startswith(root.lower()):
-            value = value[len(root):]
-            break
-    if value.lower() in {"$course$", "$system$", "top"}:
-        return ""
-    return "/".join(part.strip() for part in value.split("/") if part.strip())
-
-
 def _option_parts(raw: str) -> tuple[str, str]:
     text, _sep, feedback = raw.partition("#")
     return text, feedback
@@ -83,15 +84,22 @@ def _option_parts(raw: str) -> tuple[str, str]:
 
 def parse(text: str) -> ParseResult:
     result = ParseResult()
-    category = ""
+    category, category_error = "", ""
     for line, block in _blocks(text):
         stripped = block.strip()
         if stripped.upper().startswith("$CATEGORY:"):
             first, _newline, rest = stripped.partition("\n")
-            category = _category_path(first[len("$CATEGORY:"):])
+            try:
+                category, category_error = parse_category_path(first[len("$CATEGORY:"):]), ""
+            except CategoryPathError as error:
+                category_error = error.message
+                result.issues.append(ImportIssue(line=line, name=first[len("$CATEGORY:"):].strip()[:80], kind="error", message=error.message))
             if not rest.strip():
                 continue
             line, block = line + 1, rest
+        if category_error:
+            result.issues.append(ImportIssue(line=line, name="", kind="error", message=_("Not imported: its category path is refused (see above).")))
+            continue
         item = _parse_block(line, _protect(block), category)
         if isinstance(item, ImportIssue):
             result.issues.append(item)
@@ -137,17 +145,21 @@ def _parse_block(line: str | int, block: str, category: str):
 
     if not answers:
         return skipped(_("essay"))
+    if answers.startswith(">"):
+        return _ordering(line, name, stem, explanation, answers, category, fmt, error)
     if answers.startswith("#"):
         return skipped(_("numeric"))
     if "~" in answers:
-        return _multichoice(line, name, stem, explanation, answers, category, error)
+        return _multichoice(line, name, stem, explanation, answers, category, error, fmt)
     if "=" in answers and "->" in answers:
         return skipped(_("matching"))
     head, _sep, rest = answers.partition("#")
     if head.strip().upper() in {"T", "TRUE", "F", "FALSE"}:
         truth = head.strip().upper().startswith("T")
         wrong_fb, _sep, right_fb = rest.partition("#")
-        wrong_fb, right_fb = to_plain(_restore(wrong_fb), fmt), to_plain(_restore(right_fb), fmt)
+        # Each feedback may carry its own [html] marker (Moodle strips it), else takes the question's format.
+        wrong_fb, right_fb = (to_plain(_restore(text), feedback_fmt) for feedback_fmt, text in
+                              (_split_format(wrong_fb, fmt), _split_format(right_fb, fmt)))
         choices = [
             ParsedChoice(text=_("True"), weight=Decimal(100 if truth else 0), feedback=right_fb if truth else wrong_fb),
             ParsedChoice(text=_("False"), weight=Decimal(0 if truth else 100), feedback=wrong_fb if truth else right_fb),
@@ -183,7 +195,22 @@ def _weighted(raw: str, default: Decimal, fmt: str) -> ParsedChoice | None:
     return ParsedChoice(text=to_plain(_restore(text), afmt), weight=weight, feedback=to_plain(_restore(feedback), ffmt))
 
 
-def _multichoice(line, name, stem, explanation, answers, category, error):
+def _ordering(line, name, stem, explanation, answers, category, fmt, error):
+    match = ORDERING.match(answers)
+    if not match:
+        return error(_("An ordering question is written {>N item… } with one item per line."))
+    count, select, _layout, grading, _show, body = match.groups()
+    items = [to_plain(_restore(item), fmt) for item in body.split("\n") if item.strip()]
+    notes = []
+    if grading and grading.upper() not in OUR_GRADING:
+        notes.append(_("Graded by neighbouring pairs here, not by Moodle's “%(grading)s”.") % {"grading": grading.upper()})
+    if (select or "RANDOM").upper() not in {"ALL", "EXACT"} and int(count) < len(items):
+        notes.append(_("All items are shown here; Moodle's choice of a subset of items is not kept."))
+    return ParsedQuestion(line=line, name=name, qtype="ordering", stem=stem, explanation=explanation, category=category,
+                          choices=[ParsedChoice(text=item, weight=Decimal(0)) for item in items], notes=notes)
+
+
+def _multichoice(line, name, stem, explanation, answers, category, error, fmt):
     single = "=" in answers
     choices = []
     for raw in re.split(r"(?=[~=])", answers):
@@ -191,7 +218,7 @@ def _multichoice(line, name, stem, explanation, answers, category, error):
         if not raw:
             continue
         marker, raw = raw[0], raw[1:].strip()
-        parsed = _weighted(raw, Decimal(100) if marker == "=" else Decimal(0), "moodle")
+        parsed = _weighted(raw, Decimal(100) if marker == "=" else Decimal(0), fmt)
         if parsed is None:
             return error(_("A weight must be a number between -100 and 100, like %50%."))
         choices.append(parsed)
@@ -227,7 +254,7 @@ def _option(prefix: str, text: str, feedback: str) -> str:
 
 
 def write_question(*, name: str, qtype: str, stem: str, choices, explanation: str = "") -> str | None:
-    """One question as GIFT text; None for types GIFT cannot express (ordering).
+    """One question as GIFT text (ordering in qtype_ordering's `{>N ALL …}` form).
 
     `choices` are (text, weight %, feedback) in their stored order.
     """
@@ -249,6 +276,9 @@ def write_question(*, name: str, qtype: str, stem: str, choices, explanation: st
         lines = [_option(f"~{_weight(Decimal(w))}", t, f) for t, w, f in choices]
     elif qtype == "short":
         lines = [_option("=" if Decimal(w) == 100 else f"={_weight(Decimal(w))}", t, f) for t, w, f in choices]
+    elif qtype == "ordering":
+        items = "\n".join(f"\t{escape(t)}" for t, _w, _f in choices)
+        return f"{head}{{>{len(choices)} ALL VERTICAL RELATIVE_NEXT_EXCLUDE_LAST SHOW\n{items}{general}\n}}\n"
     else:
         return None
     return head + "{\n" + "\n".join(lines) + general + "\n}\n"

@@ -97,6 +97,16 @@ class Question(index.Indexed, ClusterableModel):
         _("points"), max_digits=6, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
     )
     is_active = models.BooleanField(_("active"), default=True, help_text=_("Inactive questions are not drawn into new attempts."))
+    # Kept from imported banks so an export gives back what came in (Moodle's idnumber, tags, hints, penalty).
+    idnumber = models.CharField(_("ID number"), max_length=100, blank=True, help_text=_("An identifier from the source bank, e.g. Moodle's ID number."))
+    tags = models.JSONField(_("tags"), default=list, blank=True, help_text=_("A list of words, e.g. [\"栏目\", \"审核\"]."))
+    difficulty = models.CharField(_("difficulty"), max_length=20, blank=True, help_text=_("As the source bank states it, e.g. 易, 中, 难."))
+    hints = models.JSONField(_("hints"), default=list, blank=True, help_text=_("Hints from the source bank (HTML), kept for export."))
+    penalty = models.DecimalField(
+        _("penalty per retry"), max_digits=8, decimal_places=7, default=Decimal("0.3333333"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Moodle's penalty for each extra try; kept for export, not used in grading here."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -114,6 +124,7 @@ class Question(index.Indexed, ClusterableModel):
             ),
         ),
         FieldPanel("explanation"),
+        MultiFieldPanel([FieldPanel("idnumber"), FieldPanel("difficulty"), FieldPanel("tags")], heading=_("From the source bank")),
     ]
     search_fields = [index.SearchField("name"), index.SearchField("stem"), index.FilterField("category_id"), index.FilterField("qtype")]
 

@@ -42,7 +42,7 @@ def test_question_editor_refuses_weights_that_do_not_add_up(author):
     assert list(saved.choices.order_by("sort_order").values_list("text", flat=True)) == ["JPEG", "PNG", "BMP"]
 
 
-GIFT = "::栏目::栏目内容为空时怎么办？{=补充或隐藏 ~挂出建设中}\n\n::坏的:: 没有答案 {~甲 ~乙}\n\n::问答:: 谈谈体会 {}\n".encode()
+GIFT = "::栏目::栏目内容为空时怎么办？{=补充或隐藏 ~挂出建设中}\n\n::问答:: 谈谈体会 {}\n".encode()
 
 
 def test_import_preview_then_confirm(author):
@@ -51,6 +51,8 @@ def test_import_preview_then_confirm(author):
     preview = author.post(url, {"file": upload, "fmt": "gift", "category": "后台管理/栏目设置"})
     html = preview.content.decode()
     assert preview.status_code == 200 and "栏目" in html and "问答" in html
+    # The essay is listed as not imported, and the button says so.
+    assert "不导入：题型不支持" in html and "导入 1 道题（不含 1 道不支持的题）" in html
     assert not Question.objects.exists()  # nothing stored before confirming
     done = author.post(url, {"confirm": "1"})
     assert done.status_code == 200

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.utils.translation import gettext
 
+from quizzes.exporting import export_gift
 from quizzes.importers import aiken, gift
-from quizzes.importing import ImportFileError, ensure_category, export_gift, import_questions, parse_file
+from quizzes.importing import ImportFileError, ensure_category, import_questions, parse_file
 from quizzes.models import Question, QuestionCategory
 
 from .factories import question
@@ -72,12 +73,14 @@ class TestMoodleFixtures:
         assert '&lt;html class="cool"&gt; &amp; images' in second.stem
 
     def test_aiken_errors_as_moodle_reports_them(self, db):
+        # Read as Moodle's aikenformat_test reads it: the two good questions, and each bad one reported …
+        parsed = parse_file(data=moodle("aiken_errors.txt"), fmt="aiken")
+        assert [q.name for q in parsed.questions] == ["A good question", "A second good question"]
+        assert [(c.text, c.weight) for c in parsed.questions[1].choices] == [("Incorrect (No space)", 0), ("Correct (No space)", 100)]
+        assert [(i.line, i.kind) for i in parsed.issues] == [(3, "error"), (5, "error"), (7, "error"), (18, "error")]
+        # … and, as Moodle's import does by default (stop on error), nothing of the file is stored.
         report = import_questions(data=moodle("aiken_errors.txt"), fmt="aiken", category_path="导入/Aiken")
-        assert report.imported == 2
-        assert sorted(Question.objects.values_list("name", flat=True)) == ["A good question", "A second good question"]
-        second = Question.objects.get(name="A second good question")
-        assert list(second.choices.values_list("text", "fraction")) == [("Incorrect (No space)", 0), ("Correct (No space)", 100)]
-        assert [(i.line, i.kind) for i in report.issues] == [(3, "error"), (5, "error"), (7, "error"), (18, "error")]
+        assert report.refused and report.imported == 0 and not Question.objects.exists() and not QuestionCategory.objects.exists()
 
     def test_command(self, db, capsys):
         call_command("import_questions", str(MOODLE / "questions.gift.txt"), "--format", "gift", "--category", "后台管理/Moodle")
@@ -98,33 +101,32 @@ $CATEGORY: $course$/栏目设置
 ::先审后发::信息必须先审核后发布。{T}
 
 ::色彩模式::网页图片应使用什么色彩模式？{=RGB =%50%红绿蓝#基本对}
-
-::坏题:: 这道题没有正确答案 {~甲 ~乙}
 """
+BAD_QUESTION = "\n::坏题:: 这道题没有正确答案 {~甲 ~乙}\n"
 
 
 def test_chinese_file_with_bom_imports_in_one_transaction(db):
     data = "\ufeff".encode() + CHINESE_GIFT.encode("utf-8")
     report = import_questions(data=data, fmt="gift", category_path="后台管理")
-    assert report.imported == 3
-    assert [(i.line, i.name, i.kind) for i in report.issues] == [(14, "坏题", "error")]
+    assert report.imported == 3 and not report.issues
     q = Question.objects.get(name="栏目无空白")
     assert q.category.path == "后台管理/栏目设置" and q.choices.get(fraction=100).feedback == "对，栏目不能开了就空着。"
+
+
+def test_one_bad_question_stores_nothing(db):
+    report = import_questions(data=(CHINESE_GIFT + BAD_QUESTION).encode(), fmt="gift", category_path="后台管理")
+    assert report.refused and [(i.line, i.name, i.kind) for i in report.issues] == [(14, "坏题", "error")]
+    assert not Question.objects.exists() and not QuestionCategory.objects.exists()
 
 
 def test_nothing_half_imported_when_storing_fails(db, monkeypatch):
     from quizzes import importing
 
-    calls = {"n": 0}
-    original = importing.Question.save
+    # Questions are written, then their options: make the options' write fail (a full disk, a lost connection).
+    def failing_bulk_create(*args, **kwargs):
+        raise RuntimeError("disk full")
 
-    def failing_save(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("disk full")
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(importing.Question, "save", failing_save)
+    monkeypatch.setattr(importing.Choice.objects, "bulk_create", failing_bulk_create)
     with pytest.raises(RuntimeError):
         import_questions(data=CHINESE_GIFT.encode(), fmt="gift", category_path="后台管理")
     assert not Question.objects.exists() and not QuestionCategory.objects.exists()
@@ -163,13 +165,14 @@ def test_export_import_round_trip(db):
     sub = ensure_category("往返/原题/子类")
     question(sub, name="子类的题")
     exported = export_gift(category=category)
-    assert exported.exported == 5 and exported.skipped == ["排序"]
+    # Ordering travels as qtype_ordering's {>N …} form.
+    assert exported.exported == 6 and exported.skipped == []
     report = import_questions(data=exported.text.encode(), fmt="gift", category_path="往返/导入")
-    assert report.imported == 5 and not report.issues
+    assert report.imported == 6 and not report.issues
 
     def shape(path_prefix):
         rows = []
-        for q in Question.objects.filter(category__path__startswith=path_prefix).exclude(qtype="ordering").order_by("name"):
+        for q in Question.objects.filter(category__path__startswith=path_prefix).order_by("name"):
             rows.append((q.category.path[len(path_prefix):], q.name, q.qtype, q.stem, q.explanation,
                          [(c.text, c.fraction, c.feedback) for c in q.choices.order_by("sort_order")]))
         return rows
