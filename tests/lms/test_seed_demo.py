@@ -36,3 +36,21 @@ def test_seed_demo_is_idempotent_and_complete(client):
 
     assert client.login(username="hanshou1", password="changde2026")
     assert "网站后台管理" in client.get("/my/").content.decode()
+
+
+def test_seed_demo_indexes_inline_and_leaves_no_index_tasks_queued(settings):
+    """Wagtail's reference and search index updates are done while seeding, once per object, instead of
+    thousands of queued tasks a worker chews on after the server says it is serving."""
+    from django_tasks import default_task_backend
+    from wagtail.models import ReferenceIndex
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    queued = {result.task.module_path for result in default_task_backend.results}
+    default_task_backend.clear()
+    assert not {path for path in queued if path.startswith(("wagtail.", "modelsearch."))}, queued
+    # …and the indexes are there: lessons are searchable and their references (quizzes, tasks) recorded.
+    lesson = LessonPage.objects.live().first()
+    assert lesson in LessonPage.objects.live().search(lesson.title)
+    assert ReferenceIndex.objects.filter(content_type__model="lessonpage").exists()

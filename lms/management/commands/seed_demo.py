@@ -6,6 +6,8 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
+from lms.indexing import index_updates_in_bulk, queued_task_count
+
 # Demo modules that live below an app package, run right after that app's own demo.
 EXTRA_DEMOS = {"quizzes": ["quizzes.practical.demo"], "certificates": ["certificates.qualification.demo"]}
 
@@ -14,6 +16,16 @@ class Command(BaseCommand):
     help = "Create demo teams, people, courses and the rest (idempotent: safe to run again)."
 
     def handle(self, *args, **options):
+        # Wagtail's index updates are done once per object at the end, not queued per save: the task
+        # queue holds only real work (certificates to issue) when the server starts.
+        with index_updates_in_bulk():
+            self._seed()
+        waiting = queued_task_count()
+        if waiting is not None:
+            self.stdout.write(f"Background tasks waiting: {waiting}")
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins are listed in README.md."))
+
+    def _seed(self):
         # Apps seed in INSTALLED_APPS order, so each app's demo can rely on the ones it depends on.
         for config in apps.get_app_configs():
             if not config.name.startswith(("lms", "courses", "quizzes", "certificates")):
@@ -23,4 +35,3 @@ class Command(BaseCommand):
                     continue
                 self.stdout.write(f"Seeding {module_name.removesuffix('.demo')} …")
                 import_module(module_name).seed(stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins are listed in README.md."))
