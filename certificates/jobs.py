@@ -91,7 +91,7 @@ def plan_chunks(job: BulkJob) -> list[BulkJobChunk]:
     The job row is locked while planning, so two workers starting the same job plan it once.
     """
     with transaction.atomic():
-        job = BulkJob.objects.select_for_update().select_related("programme", "team").get(pk=job.pk)
+        job = BulkJob.objects.select_for_update(of=("self",)).select_related("programme", "team").get(pk=job.pk)
         chunks = list(job.chunks.order_by("number"))
         if chunks or job.state == BulkJob.State.DONE:
             return chunks
