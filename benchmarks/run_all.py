@@ -1,9 +1,10 @@
 """`make bench`: run every benchmarks/bench_*.py and write the figures to benchmarks/RESULTS.md.
 
 Figures from a busy machine say more about the neighbours than about the code: the load average is
-recorded before and after every script, and RESULTS.md is not written when the machine was busy
+recorded before and after every script, and nothing is measured when the machine is busy at the start
 (1-minute load average above BENCH_MAX_LOAD, default half the cores) unless `--allow-busy` (or
-BENCH_ALLOW_BUSY=1) says to; the figures then stay in benchmarks/out/results.jsonl.
+BENCH_ALLOW_BUSY=1) says to. Only the start is judged: later scripts begin with what the previous
+benchmark left in the 1-minute average (a load storm saturates both cores), which is not the neighbours'.
 
     .venv/bin/python benchmarks/run_all.py [--allow-busy] [bench_x bench_y …]
 """
@@ -41,7 +42,7 @@ def main() -> int:
     if only and RESULTS.exists():
         kept = [line for line in RESULTS.read_text(encoding="utf-8").splitlines() if json.loads(line)["bench"] not in only]
     RESULTS.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
-    failed, loads, busiest = [], [], 0.0
+    failed, loads = [], []
     for script in scripts:
         if only and script.stem not in only:
             continue
@@ -52,9 +53,6 @@ def main() -> int:
         after = load_average()
         print(f"   ({time.monotonic() - started:.0f} s, load average {before:.2f} → {after:.2f})")
         loads.append((script.stem, before, after))
-        # The benchmark's own processes count towards the load while it runs; what says "busy" is the
-        # load it started from, the neighbours'.
-        busiest = max(busiest, before)
         if result.returncode != 0:
             failed.append(script.name)
     rows = [json.loads(line) for line in RESULTS.read_text(encoding="utf-8").splitlines()] if RESULTS.exists() else []
@@ -66,7 +64,7 @@ def main() -> int:
         "",
         f"Load average (1 min, {os.cpu_count()} cores) before → after each script: "
         + ", ".join(f"{name} {before:.2f} → {after:.2f}" for name, before, after in loads)
-        + f". Busy above {busy_threshold():.2f}.",
+        + f". Busy above {busy_threshold():.2f}" + (" (measured anyway: --allow-busy)." if allow_busy else "."),
         "",
         "| benchmark | figure | value | unit | data size | compared with | target |",
         "|---|---|---:|---|---|---|---|",
@@ -79,9 +77,6 @@ def main() -> int:
         )
     if failed:
         lines += ["", f"Scripts that failed: {', '.join(failed)}"]
-    if busiest > busy_threshold() and not allow_busy:
-        print(f"The machine got busy while measuring (load average up to {busiest:.2f}): RESULTS.md not written; figures in {RESULTS}.")
-        return 2
     (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"Wrote {HERE / 'RESULTS.md'} ({len(rows)} figures)")
     return 1 if failed else 0
