@@ -61,11 +61,45 @@ def count_queries(fn: Callable[[], object]) -> int:
     return len(context.captured_queries)
 
 
-def report(figure: str, value: float, unit: str, *, size: str = "", baseline: str = "", bench: str = "") -> None:
+def report(
+    figure: str, value: float, unit: str, *, size: str = "", baseline: str = "", bench: str = "", target: str = ""
+) -> None:
     """Print one figure and append it to the results file that `make bench` turns into RESULTS.md."""
     shown = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
-    print(f"{figure:<58} {shown:>12} {unit:<8} {size}{'  (' + baseline + ')' if baseline else ''}")
+    print(f"{figure:<58} {shown:>12} {unit:<8} {size}{'  (' + baseline + ')' if baseline else ''}{'  [target ' + target + ']' if target else ''}")
     RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
     with RESULTS_FILE.open("a", encoding="utf-8") as out:
         out.write(json.dumps({"bench": bench or Path(sys.argv[0]).stem, "figure": figure, "value": value, "unit": unit,
-                              "size": size, "baseline": baseline}, ensure_ascii=False) + "\n")
+                              "size": size, "baseline": baseline, "target": target, "load": load_average()}, ensure_ascii=False) + "\n")
+
+
+def compare(
+    figure: str, value: float, baseline_figure: str, baseline_value: float, unit: str, *, size: str = "", target: str = "",
+    higher_is_better: bool = False,
+) -> float:
+    """Report a figure beside its baseline measured in the same run, and their ratio (figure ÷ baseline):
+    a regression shows as a ratio, whatever the machine's speed that day."""
+    ratio = value / baseline_value if baseline_value else float("nan")
+    report(figure, value, unit, size=size, baseline=f"{baseline_figure}: {baseline_value:,.2f} {unit}")
+    report(baseline_figure, baseline_value, unit, size=size)
+    report(f"{figure} ÷ {baseline_figure}", ratio, "x", size=size, target=target,
+           baseline="higher is better" if higher_is_better else "lower is better")
+    return ratio
+
+
+def load_average() -> float:
+    """The machine's 1-minute load average (other processes included): figures are only comparable
+    when it is well below the number of cores."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return float("nan")
+
+
+def busy_threshold() -> float:
+    """Load average above which the machine counts as busy: BENCH_MAX_LOAD, default half the cores."""
+    return float(os.environ.get("BENCH_MAX_LOAD", (os.cpu_count() or 1) * 0.5))
+
+
+def machine_is_busy() -> bool:
+    return load_average() > busy_threshold()

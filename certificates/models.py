@@ -221,8 +221,9 @@ class SerialCounter(models.Model):
 class BulkJob(models.Model):
     """A bulk issue or re-render run in the background, with progress that survives a crash.
 
-    `cursor` is the last holder/certificate pk done; it moves in the same transaction as each item's
-    work, so a job restarted after a crash resumes after the last committed item.
+    The work is split into chunks (`BulkJobChunk`) that any worker takes; `done` and `changed` move in
+    the same transaction as each item's work, so a job restarted after a crash resumes after the last
+    committed item. (`cursor` is from jobs run as one piece, before chunks.)
     """
 
     class Kind(models.TextChoices):
@@ -268,6 +269,30 @@ class BulkJob(models.Model):
         if not self.total:
             return 100 if self.state == self.State.DONE else 0
         return min(100, round(100 * self.done / self.total))
+
+
+class BulkJobChunk(models.Model):
+    """A slice of a bulk job that any task worker can take: several workers share one job.
+
+    `items` are the holder/certificate pks of the slice, in order; `cursor` is the last one done and
+    moves in the same transaction as its work (with the job's counters), so a chunk resumes after its
+    last committed item and no item is counted twice.
+    """
+
+    job = models.ForeignKey(BulkJob, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("bulk job"))
+    number = models.PositiveIntegerField(_("number"))
+    items = models.JSONField(_("items"), default=list)
+    cursor = models.BigIntegerField(default=0)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk job chunk")
+        verbose_name_plural = _("bulk job chunks")
+        ordering = ["job", "number"]
+        constraints = [models.UniqueConstraint(fields=["job", "number"], name="certificates_chunk_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.job} · {self.number}"
 
 
 from .qualification.models import CommendationRule  # noqa: E402,F401  (the qualification dashboards' own model)

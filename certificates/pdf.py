@@ -3,10 +3,15 @@
 The renderer fetches nothing from the network: `LockedURLFetcher` serves only files under our own static
 folder and MEDIA_ROOT. A bulk run reuses one `CertificateRenderer` (the parsed stylesheet and the font
 configuration), which is most of the fixed cost of a render.
+
+WeasyPrint is imported on first render, not with this module: importing it costs about half a second
+and 20 MiB, and every web process imports the certificate services, while only the task worker (and
+the rare re-render by hand) draws PDFs.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
@@ -20,9 +25,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every rendering step at INFO; a bulk run would flood the log with them.
@@ -32,26 +34,39 @@ STATIC_DIR = Path(__file__).resolve().parent / "static" / "certificates"
 STYLESHEET = STATIC_DIR / "certificate.css"
 
 
-class LockedURLFetcher(URLFetcher):
-    """Serves `file:` URLs under the allowed folders and nothing else (no http, no other files).
+@functools.cache
+def _locked_fetcher_class():
+    from weasyprint.urls import URLFetcher
 
-    Refused URLs raise a plain error: WeasyPrint then leaves the resource out and keeps rendering.
-    """
+    class LockedURLFetcher(URLFetcher):
+        """Serves `file:` URLs under the allowed folders and nothing else (no http, no other files).
 
-    def __init__(self, allowed_roots: list[Path]):
-        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
-        self.allowed_roots = [Path(root).resolve() for root in allowed_roots]
+        Refused URLs raise a plain error: WeasyPrint then leaves the resource out and keeps rendering.
+        """
 
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            logger.warning("Certificate renderer refused %s", url[:200])
-            raise ValueError(f"Refused by the certificate renderer: {url[:200]}")
-        path = Path(unquote(parts.path)).resolve()
-        if not any(path.is_relative_to(root) for root in self.allowed_roots):
-            logger.warning("Certificate renderer refused %s", url[:200])
-            raise ValueError(f"Refused by the certificate renderer: {url[:200]}")
-        return super().fetch(url, headers)
+        def __init__(self, allowed_roots: list[Path]):
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+            self.allowed_roots = [Path(root).resolve() for root in allowed_roots]
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                logger.warning("Certificate renderer refused %s", url[:200])
+                raise ValueError(f"Refused by the certificate renderer: {url[:200]}")
+            path = Path(unquote(parts.path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.allowed_roots):
+                logger.warning("Certificate renderer refused %s", url[:200])
+                raise ValueError(f"Refused by the certificate renderer: {url[:200]}")
+            return super().fetch(url, headers)
+
+    return LockedURLFetcher
+
+
+def __getattr__(name: str):
+    # `pdf.LockedURLFetcher` is made on first use, with WeasyPrint (see the module docstring).
+    if name == "LockedURLFetcher":
+        return _locked_fetcher_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -144,11 +159,16 @@ class CertificateRenderer:
     """Renders certificates; keep one per process or thread for a bulk run (not thread-safe)."""
 
     def __init__(self):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
         self.font_config = FontConfiguration()
-        self.url_fetcher = LockedURLFetcher([STATIC_DIR, Path(settings.MEDIA_ROOT)])
+        self.url_fetcher = _locked_fetcher_class()([STATIC_DIR, Path(settings.MEDIA_ROOT)])
         self.stylesheets = [CSS(filename=str(STYLESHEET), font_config=self.font_config, url_fetcher=self.url_fetcher)]
 
     def render_html(self, html: str) -> bytes:
+        from weasyprint import HTML
+
         document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=self.url_fetcher)
         return document.write_pdf(stylesheets=self.stylesheets, font_config=self.font_config)
 

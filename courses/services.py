@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -49,8 +51,20 @@ def enroll_team(*, team: CountyTeam, course: CoursePage, actor: User | None = No
     return len(new)
 
 
+# A lesson re-read or reloaded within this many seconds is not written again (see record_lesson_visit).
+VISIT_WRITE_INTERVAL = 300
+
+
 def record_lesson_visit(*, user: User, lesson: LessonPage, course: CoursePage) -> None:
-    """Remember where the trainee is, for "continue where you left off". Only enrolled trainees are tracked."""
+    """Remember where the trainee is, for "continue where you left off". Only enrolled trainees are tracked.
+
+    At most one write per person and lesson every VISIT_WRITE_INTERVAL seconds: every page view used to
+    UPDATE the enrolment. A marker in the (shared) cache says the visit was recorded; "last activity"
+    is therefore precise to a few minutes, which is all the dashboards need.
+    """
+    interval = getattr(settings, "LESSON_VISIT_WRITE_INTERVAL", VISIT_WRITE_INTERVAL)
+    if not cache.add(f"lesson-visit:{user.pk}:{lesson.pk}", 1, timeout=interval):
+        return
     Enrollment.objects.filter(user=user, course=course).update(last_lesson=lesson, last_activity_at=timezone.now())
 
 

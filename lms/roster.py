@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from .db import analyze_tables
 from .models import CountyTeam, Membership, Role, User
 from .names import validate_person_name
 from .services import assign_role, record_audit
@@ -326,10 +327,14 @@ def apply_roster(*, rows: list[RosterRow], actor: User | None, source: str = "")
     Raises `RosterFileError` if any row has an error, or if someone else added the same person meanwhile.
     """
     try:
-        return _apply(rows=rows, actor=actor, source=source)
+        result = _apply(rows=rows, actor=actor, source=source)
     except (IntegrityError, ValidationError):
         # Another import (or an admin) created someone with the same phone or number after our check.
         raise RosterFileError(_("Someone changed these people while the roster was being applied; nothing was imported. Check the file again."))
+    # The dashboards' queries are planned from table statistics: refresh them for what was just written
+    # (after the commit, so the import's locks are not held meanwhile).
+    transaction.on_commit(lambda: analyze_tables(User, Membership))
+    return result
 
 
 @transaction.atomic

@@ -32,3 +32,38 @@ def test_database_url_selects_postgresql():
     result = _import_settings("lms.settings.dev", {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/academy"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "django.db.backends.postgresql"
+
+
+def _cache_settings(env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "REDIS_URL", "CACHE_BACKEND", "CACHE_LOCATION"}}
+    code = (
+        "import lms.settings.production as s; "
+        "print(s.CACHES['default']['BACKEND'], s.CACHES['default'].get('LOCATION'), s.SESSION_ENGINE, getattr(s, 'AXES_HANDLER', 'database'))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.cn", **env},
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_production_shares_cache_sessions_and_throttling_through_redis():
+    for variable in ("REDIS_URL", "CACHE_URL"):
+        result = _cache_settings({variable: "redis://10.0.0.5:6379/1"})
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == [
+            "django.core.cache.backends.redis.RedisCache", "redis://10.0.0.5:6379/1",
+            "django.contrib.sessions.backends.cached_db", "axes.handlers.cache.AxesCacheHandler",
+        ]
+
+
+def test_production_without_redis_uses_local_memory():
+    result = _cache_settings({})
+    assert result.returncode == 0, result.stderr
+    backend, _, sessions, axes = result.stdout.split()
+    assert (backend, sessions, axes) == ("django.core.cache.backends.locmem.LocMemCache", "django.contrib.sessions.backends.cached_db", "database")
+
+
+def test_production_refuses_a_cache_url_that_is_not_redis():
+    result = _cache_settings({"CACHE_URL": "memcached://10.0.0.5:11211"})
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr

@@ -1,21 +1,22 @@
 """Reads for the team qualification dashboards, exports and API: one selector, so they cannot disagree.
 
-`team_overview` annotates every team with its figures in a single query (correlated subqueries,
-aggregated by the database), however many teams, people or certificates there are.
+`team_overview` gives every team its figures in a single query (each table aggregated once, grouped by
+team), however many teams, people or certificates there are.
 """
 
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     Count,
-    DateTimeField,
     DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -23,10 +24,12 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, NullIf, Round, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from courses.completion import lessons_by_course
 from courses.models import CoursePage, Enrollment, LessonProgress
@@ -98,90 +101,204 @@ def programme_parts(programme: Programme) -> ProgrammeParts:
     return ProgrammeParts(courses=courses, lessons=by_course, quiz_ids=quiz_ids, task_ids=task_ids)
 
 
-def _per_team(aggregate, *conditions: Q, output_field=None, default=0, **lookups):
-    """A correlated subquery over the outer team's active trainees: `aggregate` of their rows (0 when none).
-
-    It starts from the team's memberships (an index lookup per team), then follows `lookups` to the
-    person's enrolments or certificates. All conditions go into one filter(), so across to-many relations
-    they hold for the same related row, and the aggregate is constrained by them.
-    """
-    inner = (
-        _members()
-        .filter(*conditions, team=OuterRef("pk"), **lookups)
-        .order_by()
-        .values("team")
-        .annotate(value=aggregate)
-        .values("value")[:1]
-    )
-    subquery = Subquery(inner, output_field=output_field or IntegerField())
-    return Coalesce(subquery, Value(default)) if default is not None else subquery
-
-
 def _members() -> QuerySet[Membership]:
     """Active trainees' memberships: the people a team's figures are about (one team per trainee)."""
     return Membership.objects.filter(role=Role.TRAINEE, user__is_active=True)
 
 
+@dataclass
+class TeamFigures:
+    """One team's figures against a programme, as `team_overview` computes them."""
+
+    team: CountyTeam
+    members: int = 0
+    certified: int = 0
+    expiring: int = 0
+    expired: int = 0
+    trained: int = 0
+    courses_completed: int = 0
+    last_activity: datetime.datetime | None = None
+    tasks_waiting: int = 0
+    average_score: float | None = None
+    has_trainer: bool = True
+
+    @property
+    def percent_qualified(self) -> float:
+        if not self.members:
+            return 0.0
+        # Half away from zero, like the database's ROUND, so exports and the page agree to the last digit.
+        return float((Decimal(100 * self.certified) / Decimal(self.members)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _per_person(*, programme: Programme, parts: ProgrammeParts, now: datetime.datetime) -> dict[str, QuerySet]:
+    """Each table aggregated once per person: {alias: queryset of (person_key, figure columns…)}.
+
+    None refers to an outer row, so the database scans each table once (200,000 quiz attempts become one
+    row per person) before anything is joined; joining the big tables to the members first and grouping
+    by team afterwards made PostgreSQL look up the person and the team once per attempt.
+    """
+    course_ids = [course.pk for course in parts.courses]
+
+    def grouped(queryset: QuerySet, **figures) -> QuerySet:
+        return queryset.order_by().values(person_key=F("user_id")).annotate(**figures).order_by()
+
+    current = Q(expires_at__isnull=True) | Q(expires_at__gte=now)
+    found = {
+        # One live certificate per person and programme (a unique constraint): at most one row per person.
+        "f_certificates": Certificate.objects.filter(programme=programme, status=CertificateStatus.VALID, issued_at__lte=now)
+        .order_by()
+        .values(person_key=F("holder_id"))
+        .annotate(
+            certified=Count("pk", filter=current),
+            expiring=Count("pk", filter=Q(expires_at__gte=now, expires_at__lte=now + EXPIRING_WITHIN)),
+            expired=Count("pk", filter=Q(expires_at__lt=now)),
+        )
+        .order_by(),
+        # One enrolment per person and course (a unique constraint), so completed rows count courses.
+        "f_enrolments": grouped(
+            Enrollment.objects.all(),
+            last_activity=Max("last_activity_at"),
+            courses_completed=Count("pk", filter=Q(course_id__in=course_ids, completed_at__isnull=False))
+            if course_ids
+            else Value(0),
+        ),
+        "f_waiting": grouped(Submission.objects.filter(status=SubmissionStatus.AWAITING_REVIEW), tasks_waiting=Count("pk")),
+    }
+    if parts.quiz_ids:
+        found["f_scores"] = grouped(
+            Attempt.objects.filter(quiz_id__in=parts.quiz_ids, status=AttemptStatus.SUBMITTED, percent__isnull=False),
+            score_sum=Sum("percent"),
+            score_count=Count("pk"),
+        )
+    return found
+
+
 def team_overview(
     *, programme: Programme, teams: QuerySet[CountyTeam], now: datetime.datetime | None = None, parts: ProgrammeParts | None = None
-) -> QuerySet[CountyTeam]:
-    """`teams` annotated with the qualification figures against `programme`, in one query.
+) -> list[TeamFigures]:
+    """The active teams among `teams` with their qualification figures against `programme`, in one query.
 
     members, certified (valid and not expired), percent_qualified, expiring (within 60 days), expired,
-    trained (every required course completed), courses_completed, last_activity, average_score (the mean
-    percent of the members' submitted attempts at the programme's quizzes; None without any). Certificates
-    count for the holder's current team, not the team at issue.
+    trained (every required course completed), courses_completed, last_activity, tasks_waiting,
+    average_score (the mean percent of the members' submitted attempts at the programme's quizzes; None
+    without any). Certificates count for the holder's current team, not the team at issue.
+
+    Per-team correlated subqueries took 55 s at 1,000 teams before autovacuum had analysed the tables.
+    Here each table is aggregated once per person (`_per_person`), the members are LEFT JOINed to those
+    rows and grouped by team, and the teams to that: a constant one query whose plan is joins of
+    pre-aggregated rows, whatever the statistics say.
     """
-    now = now or timezone.now()
-    parts = parts or programme_parts(programme)
-    course_ids = [course.pk for course in parts.courses]
-    live = {
-        "user__certificates__programme": programme,
-        "user__certificates__status": CertificateStatus.VALID,
-        "user__certificates__issued_at__lte": now,
-    }
-    # One live certificate per person and programme (a unique constraint), so counting rows counts people.
-    holders = Count("user_id")
-    current = Q(user__certificates__expires_at__isnull=True) | Q(user__certificates__expires_at__gte=now)
-    # Every required course completed: one indexed EXISTS per course (programmes have a handful).
-    trained_conditions = [
-        Exists(Enrollment.objects.filter(user_id=OuterRef("user_id"), course_id=course_id, completed_at__isnull=False))
-        for course_id in course_ids
-    ]
-    completed = {"user__enrollments__course_id__in": course_ids, "user__enrollments__completed_at__isnull": False}
-    queryset = teams.filter(is_active=True).annotate(
-        has_trainer=has_trainer(),
-        members=_per_team(Count("pk")),
-        certified=_per_team(holders, current, **live),
-        expiring=_per_team(
-            holders, user__certificates__expires_at__gte=now, user__certificates__expires_at__lte=now + EXPIRING_WITHIN, **live
-        ),
-        expired=_per_team(holders, user__certificates__expires_at__lt=now, **live),
-        trained=_per_team(Count("pk"), *trained_conditions) if course_ids else Value(0),
-        courses_completed=_per_team(Count("user__enrollments"), **completed),
-        last_activity=_per_team(Max("user__enrollments__last_activity_at"), output_field=DateTimeField(), default=None),
-        tasks_waiting=_per_team(Count("user__submissions"), user__submissions__status=SubmissionStatus.AWAITING_REVIEW),
-        average_score=_per_team(
-            Avg("user__quiz_attempts__percent"),
-            user__quiz_attempts__quiz_id__in=parts.quiz_ids,
-            user__quiz_attempts__status=AttemptStatus.SUBMITTED,
-            user__quiz_attempts__percent__isnull=False,
-            output_field=DecimalField(max_digits=6, decimal_places=2),
-            default=None,
-        ),
-    )
-    return queryset.annotate(
-        percent_qualified=Coalesce(
-            Round(
-                ExpressionWrapper(
-                    F("certified") * Value(100.0) / NullIf(F("members"), 0), output_field=DecimalField(max_digits=6, decimal_places=1)
-                ),
-                1,
-            ),
-            Value(0.0),
-            output_field=DecimalField(max_digits=6, decimal_places=1),
+    raw = _overview_query(programme=programme, teams=teams, now=now or timezone.now(), parts=parts or programme_parts(programme))
+    rows = []
+    with _hash_join_plan():
+        teams_found = list(raw)
+    # One more query, constant: which of these teams an active trainer supervises (flagged on the overview).
+    supervised = set(teams.filter(is_active=True).filter(has_trainer()).order_by().values_list("pk", flat=True))
+    for team in teams_found:
+        counts = ("members", "certified", "expiring", "expired", "trained", "courses_completed", "tasks_waiting")
+        score_count = getattr(team, "score_count", None)
+        rows.append(
+            TeamFigures(
+                team=team,
+                **{name: int(getattr(team, name, None) or 0) for name in counts},
+                last_activity=_as_datetime(team.last_activity),
+                average_score=float(team.score_sum) / float(score_count) if score_count else None,
+                has_trainer=team.pk in supervised,
+            )
         )
+    return rows
+
+
+def explain_overview(
+    *, programme: Programme, teams: QuerySet[CountyTeam], analyze: bool = False, jit: bool = False, now=None
+) -> str:
+    """The database's plan for the overview query, planned as `team_overview` runs it (for benchmarks and tests;
+    `jit=True` lets PostgreSQL compile it, to measure what that would cost or save)."""
+    raw = _overview_query(programme=programme, teams=teams, now=now or timezone.now(), parts=programme_parts(programme))
+    prefix = "EXPLAIN ANALYZE " if analyze else "EXPLAIN "
+    if connection.vendor == "sqlite":
+        prefix = "EXPLAIN QUERY PLAN "
+    with _hash_join_plan(jit=jit), connection.cursor() as cursor:
+        cursor.execute(prefix + raw.query.sql, raw.params)
+        return "\n".join(" ".join(str(part) for part in row) for row in cursor.fetchall())
+
+
+def _overview_query(*, programme: Programme, teams: QuerySet[CountyTeam], now: datetime.datetime, parts: ProgrammeParts):
+    team_ids = teams.filter(is_active=True).order_by().values("pk")
+    members = _members().filter(team__in=team_ids).order_by().values("user_id", "team_id")
+    quote = connection.ops.quote_name
+    per_person = _per_person(programme=programme, parts=parts, now=now)
+    joins, params = [], []
+    for alias, queryset in per_person.items():
+        sql, part_params = queryset.query.sql_with_params()
+        joins.append(f"LEFT JOIN ({sql}) {alias} ON {alias}.person_key = member.{quote('user_id')}")
+        params.extend(part_params)
+    sums = [
+        "COUNT(*) AS members",
+        *(f"SUM(f_certificates.{name}) AS {name}" for name in ("certified", "expiring", "expired")),
+        "SUM(f_enrolments.courses_completed) AS courses_completed",
+        # Every required course completed (and a programme without required courses trains nobody).
+        "SUM(CASE WHEN f_enrolments.courses_completed >= %s AND %s > 0 THEN 1 ELSE 0 END) AS trained",
+        "MAX(f_enrolments.last_activity) AS last_activity",
+        "SUM(f_waiting.tasks_waiting) AS tasks_waiting",
+    ]
+    required = len(parts.courses)
+    if "f_scores" in per_person:
+        sums += ["SUM(f_scores.score_sum) AS score_sum", "SUM(f_scores.score_count) AS score_count"]
+    members_sql, members_params = members.query.sql_with_params()
+    by_team = (
+        f"SELECT member.{quote('team_id')} AS team_key, {', '.join(sums)} FROM ({members_sql}) member "
+        f"{' '.join(joins)} GROUP BY member.{quote('team_id')}"
     )
+    ids_sql, ids_params = team_ids.query.sql_with_params()
+    table, pk = quote(CountyTeam._meta.db_table), quote(CountyTeam._meta.pk.column)
+    return CountyTeam.objects.raw(
+        f"SELECT overview_team.*, by_team.* FROM {table} overview_team LEFT JOIN ({by_team}) by_team "
+        f"ON by_team.team_key = overview_team.{pk} WHERE overview_team.{pk} IN ({ids_sql})",
+        # The placeholders in the order they appear: the team sums, the members, the per-person parts, the team ids.
+        [required, required, *members_params, *params, *ids_params],
+    )
+
+
+@contextmanager
+def _hash_join_plan(*, jit: bool = False):
+    """On PostgreSQL, run the overview with hash joins, without JIT, with room to sort in memory.
+
+    Right after a bulk load (a roster import, `generate_scale_data`) and before autovacuum has analysed
+    the tables, PostgreSQL estimates a few rows where there are thousands and joins the per-person rows
+    with nested loops: seconds instead of milliseconds. Every join here is of whole aggregated tables, so
+    hash joins are right at any size. JIT compilation costs more than it saves on this query (measured by
+    benchmarks/bench_qualification.py). SET LOCAL ends with the transaction; inside a caller's transaction
+    the previous values are put back.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = ("enable_nestloop", "jit", "work_mem")
+    with transaction.atomic():
+        outer = connection.in_atomic_block and len(connection.savepoint_ids) > 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_nestloop'), current_setting('jit'), current_setting('work_mem'), "
+                "set_config('enable_nestloop', 'off', true), set_config('jit', %s, true), set_config('work_mem', '64MB', true)",
+                ["on" if jit else "off"],
+            )
+            previous = cursor.fetchone()[:3]
+        yield
+        if outer:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
+                    [value for pair in zip(names, previous, strict=True) for value in pair],
+                )
+
+
+def _as_datetime(value) -> datetime.datetime | None:
+    """A MAX() of a datetime column from raw SQL: SQLite hands back text (stored in UTC), PostgreSQL a datetime."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    return timezone.make_aware(parsed, datetime.UTC) if parsed is not None and timezone.is_naive(parsed) else parsed
 
 
 @dataclass
@@ -277,17 +394,17 @@ def qualification_overview(
     annotated = team_overview(programme=programme, teams=teams, now=now, parts=parts)
     rows = [
         TeamRow(
-            team=t,
+            team=t.team,
             members=t.members,
             certified=t.certified,
-            percent_qualified=float(t.percent_qualified or 0),
+            percent_qualified=t.percent_qualified,
             expiring=t.expiring,
             expired=t.expired,
             trained=t.trained,
             courses_completed=t.courses_completed,
             required_courses=required,
             last_activity=t.last_activity,
-            average_score=float(t.average_score) if t.average_score is not None else None,
+            average_score=t.average_score,
             tasks_waiting=t.tasks_waiting,
             has_trainer=t.has_trainer,
         )

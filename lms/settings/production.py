@@ -27,13 +27,35 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-ancestors"] = ["'none'"]
 STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
-# Behind a load balancer several app servers share the cache (sessions, throttling, rate limits).
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
-        "LOCATION": os.environ.get("CACHE_LOCATION", "academy_cache"),
+# Behind a load balancer several app servers share one cache: Redis (Django's own RedisCache, no extra
+# package but the `redis` client) from CACHE_URL or REDIS_URL, e.g. redis://127.0.0.1:6379/0. Sessions,
+# login throttling (axes) and the verification rate limit then count across servers, and Wagtail's
+# per-request site lookups are cache hits instead of database queries. Without it: local memory per
+# process (CACHE_BACKEND/CACHE_LOCATION still choose another backend).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL / REDIS_URL must be a Redis URL (redis://host:6379/0, rediss://…, unix://…).")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "academy"),
+            # A stalled Redis must not hang every request: fail fast (Django then reports the error).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
-}
+    # Lockouts kept in the shared cache: one lookup per login attempt instead of database rows.
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+            "LOCATION": os.environ.get("CACHE_LOCATION", "academy_cache"),
+        }
+    }
+# Sessions read from the cache, written through to the database: a cache restart signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Shared media on S3-compatible object storage (MinIO, OSS, COS…) when several hosts serve the site.
 # Needs `pip install django-storages[s3]`; without AWS_STORAGE_BUCKET_NAME media stay on the local disk.

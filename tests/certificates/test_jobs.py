@@ -108,3 +108,57 @@ def test_a_queued_job_shows_no_progress_until_it_runs(programme):
     assert job.percent == 0
     job = jobs.run_job(job_id=job.pk)
     assert (job.state, job.total, job.percent) == ("done", 0, 100)
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """Tasks are queued, not run: the test plays the workers."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    yield default_task_backend
+    default_task_backend.clear()
+
+
+def test_a_bulk_job_is_queued_as_chunks_any_worker_can_take(graduates, programme, settings, queued_tasks):
+    from certificates import tasks
+
+    settings.CERTIFICATE_JOB_CHUNK_SIZE = 2
+    job = jobs.create_job(kind=BulkJob.Kind.ISSUE, actor=None, programme=programme)
+    assert tasks.run_bulk_job.call(job_id=job.pk) == 2
+    queued = [r for r in queued_tasks.results if r.task.name == "run_bulk_chunk"]
+    assert len(queued) == 2
+    job.refresh_from_db()
+    assert (job.state, job.total, job.done) == ("running", 4, 0)
+    # Two workers, each taking a chunk, in whatever order.
+    chunk_ids = [r.kwargs["chunk_id"] for r in queued]
+    assert tasks.run_bulk_chunk.call(chunk_id=chunk_ids[1]) == 2
+    job.refresh_from_db()
+    assert (job.state, job.done, job.percent) == ("running", 2, 50)
+    assert tasks.run_bulk_chunk.call(chunk_id=chunk_ids[0]) == 2
+    job.refresh_from_db()
+    assert (job.state, job.done, job.changed) == ("done", 4, 4)
+    # A chunk taken again (a retried task) changes nothing.
+    assert tasks.run_bulk_chunk.call(chunk_id=chunk_ids[0]) == 0
+    assert jobs.run_job(job_id=job.pk).done == 4
+    numbers = sorted(int(s[-6:]) for s in Certificate.objects.values_list("serial", flat=True))
+    assert numbers == [1, 2, 3, 4]
+    assert sorted(Certificate.objects.values_list("holder_id", flat=True)) == sorted(p.pk for p in graduates)
+
+
+def test_a_chunk_interrupted_midway_resumes_after_its_last_item(graduates, programme, settings, queued_tasks):
+    from certificates import tasks
+    from certificates.models import BulkJobChunk
+
+    settings.CERTIFICATE_JOB_CHUNK_SIZE = 4
+    job = jobs.create_job(kind=BulkJob.Kind.ISSUE, actor=None, programme=programme)
+    tasks.run_bulk_job.call(job_id=job.pk)
+    (chunk,) = BulkJobChunk.objects.filter(job=job)
+    assert jobs.run_chunk(chunk_id=chunk.pk, limit=3) == 3  # the worker dies after three
+    # The job started again queues the unfinished chunk; another worker finishes it.
+    assert tasks.run_bulk_job.call(job_id=job.pk) == 1
+    assert tasks.run_bulk_chunk.call(chunk_id=chunk.pk) == 1
+    job.refresh_from_db()
+    assert (job.state, job.done, job.changed) == ("done", 4, 4)
+    assert Certificate.objects.count() == 4

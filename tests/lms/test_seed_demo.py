@@ -92,3 +92,22 @@ def _assert_lessons_show_screenshots(client):
                 assert image.collection.name == "课程截图" and image.file.size <= 120_000
                 assert alt.strip() and any("\u4e00" <= ch <= "\u9fff" for ch in alt), (lesson.slug, alt)
                 assert re.search(rf'<img [^>]*alt="{re.escape(escape(alt))}"', html), (lesson.slug, alt)
+
+
+
+def test_seed_demo_indexes_inline_and_leaves_no_index_tasks_queued(settings):
+    """Wagtail's reference and search index updates are done while seeding, once per object, instead of
+    thousands of queued tasks a worker chews on after the server says it is serving."""
+    from django_tasks import default_task_backend
+    from wagtail.models import ReferenceIndex
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    queued = {result.task.module_path for result in default_task_backend.results}
+    default_task_backend.clear()
+    assert not {path for path in queued if path.startswith(("wagtail.", "modelsearch."))}, queued
+    # …and the indexes are there: lessons are searchable and their references (quizzes, tasks) recorded.
+    lesson = LessonPage.objects.live().first()
+    assert lesson in LessonPage.objects.live().search(lesson.title)
+    assert ReferenceIndex.objects.filter(content_type__model="lessonpage").exists()

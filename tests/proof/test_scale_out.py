@@ -274,12 +274,12 @@ def test_two_servers_and_two_workers_issue_500_certificates_once_each(catalogue,
         assert content.startswith(b"%PDF-") and hashlib.sha256(content).hexdigest() == certificate.sha256
     assert len(list((media / "certificates").rglob("*.pdf"))) == TRAINEES, "no stray or half-written files"
 
-    # Both workers took jobs: the work was really shared.
+    # Both workers took chunks: the work was really shared.
     from django_tasks_db.models import DBTaskResult
 
     workers = Counter(
         worker
-        for ids in DBTaskResult.objects.filter(task_path__endswith="run_bulk_job").values_list("worker_ids", flat=True)
+        for ids in DBTaskResult.objects.filter(task_path__endswith="run_bulk_chunk").values_list("worker_ids", flat=True)
         for worker in ids
     )
     assert set(workers) == {"worker1", "worker2"}, workers

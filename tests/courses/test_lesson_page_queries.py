@@ -1,0 +1,96 @@
+"""The signed-in lesson page with a production-like cache: few queries, and no write on every view.
+
+Production keeps sessions in the cache (cached_db) and, with several app servers, the cache in Redis;
+the page then needs at most 12 queries. Query counts, never times.
+"""
+
+import socket
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from courses import services
+from courses.models import Enrollment
+from tests.factories import LessonFactory
+
+LESSON_PAGE_MAX_QUERIES = 12
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def _updates(queries):
+    return [sql for sql in queries if sql.startswith("UPDATE")]
+
+
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cached_db")
+def test_lesson_page_queries_with_sessions_in_the_cache(client, trainee, course):
+    lessons = list(course.get_children().specific())
+    services.enroll(user=trainee, course=course)
+    client.force_login(trainee)
+    first = _get(client, lessons[0].url)
+    assert len(_updates(first)) == 1  # where the trainee is: recorded
+    again = _get(client, lessons[0].url)
+    assert _updates(again) == []  # a reload within minutes writes nothing
+    assert len(again) <= LESSON_PAGE_MAX_QUERIES, "\n".join(again)
+    # Another lesson is a new place to continue from: recorded.
+    assert len(_updates(_get(client, lessons[1].url))) == 1
+    assert Enrollment.objects.get(user=trainee, course=course).last_lesson_id == lessons[1].pk
+
+
+def test_deeper_courses_cost_no_extra_queries(client, trainee, course, catalogue):
+    """Routing finds the page by its URL path: the same count whatever the lesson's depth or course size."""
+    services.enroll(user=trainee, course=course)
+    client.force_login(trainee)
+    lesson = course.get_children().first().specific
+    _get(client, lesson.url)
+    for n in range(5):
+        LessonFactory(parent=course, title=f"补充{n}")
+    assert len(_get(client, lesson.url)) == len(_get(client, lesson.url))
+
+
+def test_routing_still_answers_404_for_missing_and_unpublished_pages(client, trainee, course):
+    client.force_login(trainee)
+    draft = LessonFactory(parent=course, title="草稿")
+    draft.unpublish()
+    assert client.get(course.url + "no-such-lesson/").status_code == 404
+    assert client.get(draft.url or course.url + draft.slug + "/").status_code == 404
+    assert client.get("/no/such/page/").status_code == 404
+    assert client.get(course.url).status_code == 200
+
+
+def _redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_answers(), reason="no Redis on 127.0.0.1:6379 (CI has one)")
+def test_lesson_page_queries_with_redis(client, trainee, course):
+    import redis as redis_client
+
+    prefix = f"test-{uuid.uuid4().hex}"  # this test's own keys, whoever else uses the server
+    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/0", "KEY_PREFIX": prefix}}
+    with override_settings(CACHES=caches, SESSION_ENGINE="django.contrib.sessions.backends.cached_db"):
+        lesson = course.get_children().first().specific
+        services.enroll(user=trainee, course=course)
+        client.force_login(trainee)
+        _get(client, lesson.url)
+        queries = _get(client, lesson.url)
+        assert len(queries) <= LESSON_PAGE_MAX_QUERIES, "\n".join(queries)
+        assert _updates(queries) == []
+    # Not cache.clear(): on Redis that empties the whole database, other users' keys included.
+    server = redis_client.Redis.from_url("redis://127.0.0.1:6379/0")
+    keys = list(server.scan_iter(f"{prefix}:*"))
+    assert keys  # the session and the visit marker did go to Redis
+    server.delete(*keys)
