@@ -19,9 +19,7 @@ WAGTAIL = Path(apps.get_app_config("wagtailcore").path)
 def _installed_wagtail_catalogues(language: str, domain: str) -> list[Path]:
     installed = {Path(config.path) for config in apps.get_app_configs()}
     return [
-        path
-        for path in sorted(WAGTAIL.glob(f"**/locale/{language}/LC_MESSAGES/{domain}.po"))
-        if path.parents[3] in installed
+        path for path in sorted(WAGTAIL.glob(f"**/locale/{language}/LC_MESSAGES/{domain}.po")) if path.parents[3] in installed
     ]
 
 
@@ -95,3 +93,37 @@ def test_our_wagtail_catalogue_changes_no_message_of_an_app(catalogue):
     }
     assert clashes == {}
 
+
+OVERRIDES = {
+    "wagtailadmin/home.html": [('value="Search"', "value=\"{% trans 'Search' %}\"")],
+    "wagtailadmin/shared/header.html": [('value="Search"', "value=\"{% trans 'Search' %}\"")],
+    "wagtailadmin/shared/headers/_actions.html": [('aria-label="Actions"', "aria-label=\"{% trans 'Actions' %}\"")],
+    # The paginator builds "4 页面" with an f-string; "共 4 个页面" needs a translatable message.
+    "wagtailadmin/shared/pagination_nav.html": [
+        (
+            "{{ items.paginator.items_count_label|capfirst }}",
+            '{% if items.paginator.count == 1 %}{% blocktrans trimmed context "listing count" with '
+            "count=items.paginator.count|intcomma model_name=items.paginator.verbose_name %}{{ count }} "
+            '{{ model_name }}{% endblocktrans %}{% else %}{% blocktrans trimmed context "listing count" with '
+            "count=items.paginator.count|intcomma model_name=items.paginator.verbose_name_plural %}{{ count }} "
+            "{{ model_name }}{% endblocktrans %}{% endif %}",
+        )
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(OVERRIDES))
+def test_overridden_admin_templates_are_wagtails_own_with_the_english_made_translatable(name):
+    """Wagtail hard-codes a few English labels (screen readers read them); our copies translate them. When an
+    upgrade changes Wagtail's template, this fails so the copy is refreshed rather than silently stale."""
+    theirs = (Path(apps.get_app_config("wagtailadmin").path) / "templates" / name).read_text(encoding="utf-8")
+    ours = (Path(settings.BASE_DIR) / "lms" / "templates" / name).read_text(encoding="utf-8")
+    for english, translatable in OVERRIDES[name]:
+        theirs = theirs.replace(english, translatable)
+    ours = "\n".join(
+        line
+        for line in ours.splitlines()
+        if "Wagtail 8.0's template" not in line and "an upgrade is noticed" not in line and line != "{% load i18n %}"
+    )
+    theirs = "\n".join(line for line in theirs.splitlines() if line != "{% load i18n %}")
+    assert ours.strip() == theirs.strip()
