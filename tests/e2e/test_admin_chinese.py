@@ -310,7 +310,8 @@ def test_the_admin_still_speaks_english_to_who_chose_english(browser, base_url):
     assert re.search(r"\d+ Pages?", page.locator(".w-summary").inner_text())
     page.goto(f"{base_url}/admin/pages/")
     section = page.locator("table.listing tbody a[href*='/admin/pages/'][href$='/']", has_text="工作动态").first
-    page.goto(base_url + section.get_attribute("href").replace("/admin/pages/", "/admin/pages/add/quizzes/newspage/"))
+    section_id = int(re.search(r"/admin/pages/(\d+)/", section.get_attribute("href")).group(1))
+    page.goto(f"{base_url}/admin/pages/add/quizzes/newspage/{section_id}/")
     page.locator("footer button.action-save").first.click()
     page.wait_for_load_state()
     shot(page, "z91-validation-errors-en")
