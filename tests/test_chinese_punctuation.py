@@ -3,7 +3,6 @@ into templates, and where a template glues punctuation to a translated word (it 
 filters of lms/templatetags/punctuation.py, which follow the language)."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.template import Context, Template
@@ -38,7 +37,7 @@ def test_chinese_written_in_templates_uses_full_width_punctuation():
         source = re.sub(
             r"\{%\s*blocktrans(?:late)?\b.*?\{%\s*endblocktrans(?:late)?\s*%\}", " ", path.read_text(encoding="utf-8"), flags=re.S
         )
-        for number, line in enumerate(source.splitlines(), 1):
+        for line in source.splitlines():
             text = re.sub(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", " ", line)
             if _offenders(text):
                 found[f"{path.relative_to(ROOT)}:{line.strip()[:40]}"] = _offenders(text)
@@ -64,7 +63,7 @@ def test_label_and_parens_follow_the_language(language, expected):
     )
     words = {"zh-hans": ("剩余时间", "测验成绩", "最高分"), "en": ("Time left", "Quiz grade", "highest")}[language]
     with translation.override(language):
-        rendered = template.render(Context(dict(zip(("time_left", "grade", "method"), words))))
+        rendered = template.render(Context(dict(zip(("time_left", "grade", "method"), words, strict=True))))
     assert rendered == expected
 
 
