@@ -187,6 +187,7 @@ def walk_trainee(page, tmp_path, problems: dict) -> None:
     check(page, "z05-validation-errors", problems)
     expect(page.get_by_text("存在验证错误，页面未能创建。").count(), "validation errors", problems)
     expect(page.get_by_text("转到第一个错误").count(), "go to the first error", problems)
+    expect(page.get_by_text("自动保存已暂停").count(), "autosave paused", problems)
 
     # Saved as a draft with a slug, then edited: the autosave indicator.
     slug = f"county-training-{int(time.time())}"
