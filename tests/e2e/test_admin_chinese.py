@@ -217,7 +217,11 @@ def walk_trainee(page, tmp_path, problems: dict) -> None:
     page.locator("#upload-list form").first.wait_for(timeout=60_000)
     check(page, "z09-image-uploaded", problems)
     # Shown when an uploaded image is saved without a description.
-    expect("请填写图片描述，以符合无障碍的最佳做法。" in page.locator("#upload-list").inner_html(), "image description", problems)
+    expect(
+        "请填写“简介”（用文字描述图片内容），以符合无障碍的最佳做法。" in page.locator("#upload-list").inner_html(),
+        "image description",
+        problems,
+    )
     page.goto(f"{page.base_url}/admin/images/")
     check(page, "z10-images", problems)
     page.locator("a[href*='/admin/images/'][href$='/']", has_text="培训现场").first.click()

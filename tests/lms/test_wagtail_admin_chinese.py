@@ -52,7 +52,7 @@ def test_the_catalogue_is_on_the_locale_path_after_the_qualification_one():
         ("Go to the first error", "转到第一个错误"),
         ("Autosave is paused", "自动保存已暂停"),
         ("Saved", "已保存"),
-        ("Please provide an image description to comply with best practices for accessibility.", "请填写图片描述"),
+        ("Please provide an image description to comply with best practices for accessibility.", "请填写“简介”"),
     ],
 )
 def test_admin_messages_read_in_chinese(english, chinese):
