@@ -34,6 +34,7 @@ messages: $(VENV)/.installed
 	cd lms && ../$(PY) ../manage.py compilemessages --ignore=.venv >/dev/null
 	cd courses && ../$(PY) ../manage.py compilemessages --ignore=.venv >/dev/null
 	cd certificates/qualification && ../../$(PY) ../../manage.py compilemessages >/dev/null
+	cd lms/wagtail_zh && ../../$(PY) ../../manage.py compilemessages >/dev/null
 	@for app in quizzes certificates sso; do if [ -d $$app/locale ]; then (cd $$app && ../$(PY) ../manage.py compilemessages >/dev/null); fi; done
 
 migrate: install messages

@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
+from django.templatetags.static import static
+from django.views.generic import RedirectView
 
 from .forms import LoginForm
 
@@ -19,3 +21,11 @@ class LogoutView(auth_views.LogoutView):
         follow = request.session.get(LOGOUT_CONTINUE_SESSION_KEY)
         response = super().post(request, *args, **kwargs)
         return HttpResponseRedirect(follow) if follow else response
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page says, points at the static icon.
+    The URL is resolved per request: with hashed static file names it exists only after collectstatic."""
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("lms/favicon.ico")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.translation import pgettext
+
 from .selectors import TeamRow
 
 MAX_TEAM_BARS = 30
@@ -20,6 +23,12 @@ class Bar:
     highlight: bool = False
     secondary_value: float = 0.0
     secondary_width: float = 0.0
+    axis_label: str = ""
+    axis_note: str = ""
+
+    @property
+    def center(self) -> float:
+        return self.x + self.width / 2
 
 
 def team_bars(rows: list[TeamRow], *, width: int = 480, bar_height: int = 16, gap: int = 6, label_width: int = 90) -> dict:
@@ -58,15 +67,25 @@ def team_bars(rows: list[TeamRow], *, width: int = 480, bar_height: int = 16, ga
     }
 
 
-def month_bars(trend: list, *, width: int = 400, height: int = 170) -> dict:
-    """Vertical bars of certificates issued per month."""
+def month_bars(trend: list, *, width: int = 400, height: int = 190) -> dict:
+    """Vertical bars of certificates issued per month. Under each bar its month, short (“1月”, “Jan”), with the
+    year under the first bar and under each January: 12 slots leave no room for “2026-01” at a readable size."""
     top = max([count for _, count in trend] + [1])
     slot = (width - 40) / max(1, len(trend))
-    plot = height - 50
+    plot = height - 64
     bars = []
     for index, (month, count) in enumerate(trend):
         h = plot * count / top
         bars.append(
-            Bar(label=month.strftime("%y-%m"), value=count, x=30 + index * slot + slot * 0.15, y=20 + plot - h, width=slot * 0.7, height=h)
+            Bar(
+                label=date_format(month, "YEAR_MONTH_FORMAT"),
+                value=count,
+                x=30 + index * slot + slot * 0.15,
+                y=20 + plot - h,
+                width=slot * 0.7,
+                height=h,
+                axis_label=date_format(month, pgettext("month under a chart bar (date format)", "M")),
+                axis_note=date_format(month, "Y") if index == 0 or month.month == 1 else "",
+            )
         )
     return {"bars": bars, "width": width, "height": height, "baseline": 20 + plot, "max": top, "empty": not any(c for _, c in trend)}

@@ -146,8 +146,14 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-# Catalogues of packages that are not apps (each app's own locale/ is found without this).
-LOCALE_PATHS = [BASE_DIR / "certificates" / "qualification" / "locale"]
+# Catalogues of packages that are not apps (each app's own locale/ is found without this); the first wins.
+# lms/wagtail_zh completes Wagtail's own Chinese (its zh_Hans leaves ~390 admin messages in English); it must sit
+# on this path, not in an app, because Wagtail serves its admin JavaScript catalogue for wagtail.admin only and
+# Django adds LOCALE_PATHS to every catalogue.
+LOCALE_PATHS = [
+    BASE_DIR / "certificates" / "qualification" / "locale",
+    BASE_DIR / "lms" / "wagtail_zh" / "locale",
+]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

@@ -45,3 +45,20 @@ def test_qualification_pages_have_no_serious_accessibility_violations(page, path
     login(page, "bureau")
     page.goto(page.base_url + path)
     assert axe_violations(page) == []
+
+
+def test_team_members_table_scrolls_to_its_last_column_with_names_in_view(page):
+    """Every course, quiz and task is a column: the table scrolls sideways inside its card, the heading stays,
+    the name column stays in view, and the last column (最近学习) can be brought fully into view."""
+    page.set_viewport_size({"width": 900, "height": 900})
+    login(page, "bureau")
+    page.goto(f"{page.base_url}/qualification/teams/hanshou/")
+    scroller = page.locator(".q-table-scroll")
+    assert scroller.evaluate("el => el.scrollWidth > el.clientWidth"), "the table fits: nothing to check"
+    scroller.evaluate("el => { el.scrollLeft = el.scrollWidth; }")
+    box, last = scroller.bounding_box(), page.locator("table.q-members thead th").last.bounding_box()
+    assert box["x"] <= last["x"] and last["x"] + last["width"] <= box["x"] + box["width"] + 1
+    name = page.locator("table.q-members tbody tr td").first.bounding_box()
+    assert box["x"] <= name["x"] < box["x"] + 10, "the name column scrolled away"
+    assert page.locator("#members-heading").is_visible()
+    shot(page, "q03-team-members-scrolled")

@@ -28,3 +28,25 @@ def test_trainer_adds_and_publishes_a_lesson(page):
     shot(page, "b04-published")
     page.goto(f"{page.base_url}/courses/backoffice/")
     assert "网站栏目巡检" in page.content()
+
+
+SELECT_LOOK = """() => [...document.querySelectorAll('main select')].map(s => {
+  const style = getComputedStyle(s);
+  return {name: s.name, appearance: style.appearance, height: s.getBoundingClientRect().height,
+          radius: parseFloat(style.borderTopLeftRadius), font: parseFloat(style.fontSize)};
+})"""
+
+
+@pytest.mark.parametrize(("user", "path"), [("trainer1", "/hands-on/review/"), ("bureau", "/manage/certificates/")])
+def test_filter_and_review_selects_are_styled_like_the_other_controls(page, user, path):
+    """Native selects were drawn tiny (about 20 px high, 13 px text) beside 40 px buttons."""
+    login(page, user)
+    page.goto(f"{page.base_url}{path}")
+    if path == "/hands-on/review/":
+        page.locator("table.table tbody a.button").first.click()
+        page.wait_for_load_state()
+    looks = page.evaluate(SELECT_LOOK)
+    assert looks, "no select on the page"
+    for look in looks:
+        assert look["appearance"] == "none" and look["height"] >= 34 and look["radius"] >= 4 and look["font"] >= 14, look
+    shot(page, f"b10-selects-{user}")

@@ -35,7 +35,7 @@ def test_overview_xlsx(client, bureau_admin, data, team):
     assert book.sheetnames == ["各团队", "排名", "月度发证"]
     sheet = book["各团队"]
     headers = [c.value for c in sheet[1]]
-    assert headers[:6] == ["排名", "区县团队", "代码", "成员", "持证人数", "持证率(%)"]
+    assert headers[:6] == ["排名", "区县团队", "代码", "成员", "持证人数", "持证率（%）"]
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["B"].width == 16
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
