@@ -4,6 +4,8 @@ The Wagtail editor never produces <script> or event handlers, but rich text also
 (imports, the API, data loaded by hand), so the blocks do not trust their input.
 """
 
+import re
+
 import nh3
 
 # The editor's markup, in Wagtail's database format: <a linktype="page" id="3">, <embed embedtype="image" …/>,
@@ -16,8 +18,13 @@ ATTRIBUTES = {
 }
 
 
+# nh3 writes void elements HTML-style (<embed …>), but Wagtail only expands <embed …/> (its FIND_EMBED_TAG
+# wants the slash): without it every image in cleaned rich text would vanish from the page.
+_EMBED_WITHOUT_SLASH = re.compile(r"<embed(\b[^>]*?)\s*/?>")
+
+
 def clean_rich_text(html: str) -> str:
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=TAGS,
         attributes=ATTRIBUTES,
@@ -25,3 +32,4 @@ def clean_rich_text(html: str) -> str:
         link_rel=None,
         url_schemes={"http", "https", "mailto", "tel"},
     )
+    return _EMBED_WITHOUT_SLASH.sub(r"<embed\1/>", cleaned)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.fields import SafeRichTextField
 from lms.models import User
 from lms.services import record_audit
 
@@ -67,6 +68,13 @@ class ImportReport:
     def refused(self) -> bool:
         """True when the file had errors and so nothing of it was stored."""
         return bool(self.errors)
+
+
+def _as_stored(name: str, value):
+    """`value` as the question's field holds it once saved and read back: rich text is cleaned on both ways
+    (SafeRichTextField), so a file's raw HTML is compared in that form, or every re-import would "change" it."""
+    model_field = Question._meta.get_field(name)
+    return model_field.to_python(value) if isinstance(model_field, SafeRichTextField) and value else value
 
 
 def clean_path(path: str) -> str:
@@ -273,7 +281,7 @@ class _Store:
             self.new_questions.append((Question(category=category, **fields), item))
             self.created += 1
             return
-        changed = frozenset(name for name, value in fields.items() if getattr(question, name) != value)
+        changed = frozenset(name for name, value in fields.items() if getattr(question, name) != _as_stored(name, value))
         for name in changed:
             setattr(question, name, fields[name])
         if changed:
