@@ -17,6 +17,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 
+from quizzes.practical.slugs import PinyinSlugMixin, PinyinSlugPageForm
+
 PRACTICE_RICH_TEXT = ["h3", "bold", "italic", "link", "ol", "ul", "image"]
 
 
@@ -52,7 +54,7 @@ class PracticeAreaPage(Page):
         verbose_name = _("practice area")
 
 
-class PracticeSectionPage(Page):
+class PracticeSectionPage(PinyinSlugMixin, Page):
     """A column of the practice site (栏目), e.g. 通知公告, holding news pages."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -61,6 +63,7 @@ class PracticeSectionPage(Page):
     parent_page_types = ["quizzes.PracticeAreaPage"]
     subpage_types = ["quizzes.NewsPage"]
     template = "quizzes/practical/practice_section_page.html"
+    base_form_class = PinyinSlugPageForm
 
     class Meta:
         verbose_name = _("practice section")
@@ -70,7 +73,7 @@ class NewsPageTag(TaggedItemBase):
     content_object = ParentalKey("quizzes.NewsPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class NewsPage(Page):
+class NewsPage(PinyinSlugMixin, Page):
     """A news item (新闻/通知) in a practice section, as a county site publishes every day."""
 
     date = models.DateField(_("date"), null=True, blank=True)
@@ -84,6 +87,7 @@ class NewsPage(Page):
     parent_page_types = ["quizzes.PracticeSectionPage"]
     subpage_types = []
     template = "quizzes/practical/news_page.html"
+    base_form_class = PinyinSlugPageForm
 
     class Meta:
         verbose_name = _("news item")
@@ -118,7 +122,7 @@ class TopicColumnBlock(blocks.StructBlock):
         label = _("Column")
 
 
-class TopicPage(Page):
+class TopicPage(PinyinSlugMixin, Page):
     """A topic page (专题页): a banner, a lead paragraph and columns, e.g. for 中博会."""
 
     lead = models.TextField(_("lead paragraph"), blank=True, max_length=500)
@@ -131,6 +135,7 @@ class TopicPage(Page):
     parent_page_types = ["quizzes.PracticeAreaPage"]
     subpage_types = []
     template = "quizzes/practical/topic_page.html"
+    base_form_class = PinyinSlugPageForm
 
     class Meta:
         verbose_name = _("topic page")

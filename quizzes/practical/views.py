@@ -155,3 +155,25 @@ def review_detail(request, submission_id: int):
             return redirect("practical:review_queue")
     history = selectors.my_submissions(user=submission.user, task=submission.task)
     return render(request, "quizzes/practical/review_detail.html", {"submission": submission, "form": form, "history": history})
+
+
+def pinyin_slug(request):
+    """Admin only (registered under /admin/): the pinyin slug a practice page titled `title` would get under `parent`."""
+    from wagtail.models import Page
+
+    from .slugs import slug_for
+
+    try:
+        parent_id, page_id = int(request.GET.get("parent", "")), int(request.GET.get("page") or 0)
+    except ValueError:
+        return JsonResponse({"error": _("Give the parent page's number.")}, status=400)
+    parent = Page.objects.filter(pk=parent_id).first()
+    # Only where the user may add pages (or edit the page): another trainee's section is none of their business.
+    page = Page.objects.child_of(parent).filter(pk=page_id).first() if parent and page_id else None
+    allowed = parent is not None and (
+        parent.permissions_for_user(request.user).can_add_subpage() or (page is not None and page.permissions_for_user(request.user).can_edit())
+    )
+    if not allowed:
+        raise Http404
+    title = (request.GET.get("title") or "")[:255]
+    return JsonResponse({"slug": slug_for(slug="", title=title, parent=parent, page=page) if title.strip() else ""})
