@@ -14,7 +14,7 @@ from quizzes.models.tasks import PRACTICE_SITE_KINDS
 
 from . import selectors, services
 from .forms import QueueFilterForm, ReviewForm, SubmissionForm
-from .practice import PracticeSiteMissing, ensure_practice_area
+from .practice import PracticeSiteMissing, provision_practice_site
 
 
 def _secure_file_response(response):
@@ -30,8 +30,10 @@ def task_detail(request, task_id: int):
     submissions = list(selectors.my_submissions(user=request.user, task=task))
     area = None
     if task.kind in PRACTICE_SITE_KINDS:
+        # Here, where the trainee reads what to do, the site is given whatever this task refers to: a task a
+        # trainer added or changed since the trainee enrolled is ready the moment they open it.
         try:
-            area = ensure_practice_area(user=request.user)
+            area = provision_practice_site(user=request.user, tasks=[task])
         except PracticeSiteMissing:
             area = None
     return render(request, "quizzes/practical/task_detail.html", {
