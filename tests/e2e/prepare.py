@@ -128,3 +128,43 @@ def submission_for_review(*, username: str) -> None:
 
     found = Submission.objects.filter(user__username=username, status="review").order_by("-pk").first()
     _say(None if found is None else {"id": found.pk, "task_id": found.task_id, "task": found.task.title})
+
+
+def enrolled_trainee(*, username: str, full_name: str, team_code: str) -> None:
+    """A new trainee enrolled, through the product's own service, in every course of the demo catalogue:
+    nothing else is set up (whatever their practice site holds, enrolment put there). Prints the required
+    hands-on tasks done on the practice site (topic page, back-office), with their specs."""
+    from courses.completion import lessons_by_course
+    from courses.models import CoursePage
+    from courses.services import enroll
+    from courses.task_requirements import task_ids_in
+    from quizzes.models import PracticalTask
+    from quizzes.models.tasks import PRACTICE_SITE_KINDS
+
+    user = _make_trainee(username, full_name, team_code)
+    courses = list(CoursePage.objects.live().order_by("path"))
+    tasks = []
+    for course, lessons in lessons_by_course(courses).items():
+        enroll(user=user, course=course)
+        required = [lesson for lesson in lessons if lesson.is_required]
+        for task in PracticalTask.objects.filter(pk__in=task_ids_in(required), kind__in=PRACTICE_SITE_KINDS):
+            tasks.append({"id": task.pk, "kind": task.kind, "title": task.title, "spec": task.spec, "course": course.slug})
+    _say({"user_id": user.pk, "tasks": tasks})
+
+
+def practice_results(*, username: str) -> None:
+    """Read back the trainee's latest submission per task and the practice site's news pages."""
+    from lms.models import User
+    from quizzes.models import NewsPage, Submission
+    from quizzes.practical.practice import practice_area_of
+
+    user = User.objects.get(username=username)
+    latest = {}
+    for submission in Submission.objects.filter(user=user).order_by("number"):
+        latest[submission.task_id] = {"status": submission.status, "passed": bool(submission.report and submission.report.get("passed"))}
+    area = practice_area_of(user)
+    news = [
+        {"title": p.title, "section": p.get_parent().title, "live": p.live, "slug": p.slug}
+        for p in NewsPage.objects.descendant_of(area).order_by("path")
+    ] if area else []
+    _say({"latest": latest, "news": news})
