@@ -78,7 +78,10 @@ def _publish(page) -> None:
     page.locator("[data-w-dropdown-target='toggle']").last.click()
     page.get_by_role("button", name="发布").click()
     page.wait_for_load_state()
-    assert "/add/" not in page.url and "/edit/" not in page.url, page.url
+    if "/add/" in page.url or "/edit/" in page.url:
+        shot(page, "p-publish-refused")
+        errors = page.locator(".error-message, .w-field__errors, .messages .error").all_inner_texts()
+        raise AssertionError(f"{page.url}: {errors}")
 
 
 def _slug_shown(page) -> str:
