@@ -45,6 +45,11 @@
     if (slug.value && ascii(slug.value) && title.value.trim()) {
       ask(title.value.trim(), function (value) { if (value === slug.value) proposed = value; });
     }
+    // Wagtail's first autosave creates the page: from then on the page's own address is not “taken”.
+    document.addEventListener("w-autosave:success", function (event) {
+      var pk = event.detail && event.detail.response && event.detail.response.pk;
+      if (pk && !page) { page = String(pk); cache = {}; }
+    });
     title.addEventListener("input", refresh);
     title.addEventListener("blur", function () { window.setTimeout(refresh, 0); });
     // Wagtail's sync writes its own (Chinese) slug on these events: put the pinyin back right after.
