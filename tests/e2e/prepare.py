@@ -132,14 +132,13 @@ def submission_for_review(*, username: str) -> None:
 
 def enrolled_trainee(*, username: str, full_name: str, team_code: str) -> None:
     """A new trainee enrolled, through the product's own service, in every course of the demo catalogue:
-    nothing else is set up (whatever their practice site holds, enrolment put there). Prints the required
-    hands-on tasks done on the practice site (topic page, back-office), with their specs."""
+    nothing else is set up (whatever their practice site holds, enrolment put there). Prints every hands-on
+    task of a required lesson (all kinds), with its spec, and who reviews the trainee's team."""
     from courses.completion import lessons_by_course
     from courses.models import CoursePage
     from courses.services import enroll
     from courses.task_requirements import task_ids_in
     from quizzes.models import PracticalTask
-    from quizzes.models.tasks import PRACTICE_SITE_KINDS
 
     user = _make_trainee(username, full_name, team_code)
     courses = list(CoursePage.objects.live().order_by("path"))
@@ -147,15 +146,18 @@ def enrolled_trainee(*, username: str, full_name: str, team_code: str) -> None:
     for course, lessons in lessons_by_course(courses).items():
         enroll(user=user, course=course)
         required = [lesson for lesson in lessons if lesson.is_required]
-        for task in PracticalTask.objects.filter(pk__in=task_ids_in(required), kind__in=PRACTICE_SITE_KINDS):
+        for task in PracticalTask.objects.filter(pk__in=task_ids_in(required)):
             tasks.append({"id": task.pk, "kind": task.kind, "title": task.title, "spec": task.spec, "course": course.slug})
-    _say({"user_id": user.pk, "tasks": tasks})
+    from lms.models import TrainerSupervision
+
+    supervision = TrainerSupervision.objects.select_related("trainer").filter(team__code=team_code).first()
+    _say({"user_id": user.pk, "tasks": tasks, "reviewer": supervision.trainer.username if supervision else None})
 
 
 def practice_results(*, username: str) -> None:
     """Read back the trainee's latest submission per task and the practice site's news pages."""
     from lms.models import User
-    from quizzes.models import NewsPage, Submission
+    from quizzes.models import NewsPage, Submission, TopicPage
     from quizzes.practical.practice import practice_area_of
 
     user = User.objects.get(username=username)
@@ -167,4 +169,19 @@ def practice_results(*, username: str) -> None:
         {"title": p.title, "section": p.get_parent().title, "live": p.live, "slug": p.slug}
         for p in NewsPage.objects.descendant_of(area).order_by("path")
     ] if area else []
-    _say({"latest": latest, "news": news})
+    topics = [
+        {"title": p.title, "live": p.live, "slug": p.slug} for p in TopicPage.objects.descendant_of(area).order_by("path")
+    ] if area else []
+    _say({"latest": latest, "news": news, "topics": topics})
+
+
+def task_requirements_of(*, username: str) -> None:
+    """The trainee's hands-on task requirements in every course, as the completion rule sees them:
+    {task requirement key: done}."""
+    from courses.completion import requirements_by_course
+    from courses.models import CoursePage
+    from lms.models import User
+
+    user = User.objects.get(username=username)
+    by_course = requirements_by_course(user, list(CoursePage.objects.live().order_by("path")))
+    _say({r.key: r.done for requirements in by_course.values() for r in requirements if r.kind == "task"})
