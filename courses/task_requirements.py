@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from quizzes.models import PracticalTask, SubmissionStatus
 from quizzes.models.tasks import PRACTICE_SITE_KINDS, RESUBMITTABLE
-from quizzes.practical.practice import PracticeSiteMissing, ensure_practice_area
+from quizzes.practical.practice import PracticeSiteMissing, provision_practice_site
 from quizzes.practical.selectors import task_states
 
 from .completion import Requirement
@@ -64,16 +64,18 @@ def _requirement(pk: int, title: str, submission) -> Requirement:
 
 
 def prepare_practice_sites(*, users, course) -> None:
-    """Give each trainee their practice area when the course has a topic-page or back-office task."""
+    """Give each trainee their practice area, holding what the course's topic-page and back-office tasks
+    refer to, when the course has such a task (see quizzes.practical.practice.provision_practice_site)."""
     from .completion import lessons_by_course
 
     users = list(users)
     if not users:
         return
     ids = task_ids_in(lessons_by_course([course]).get(course, []))
-    if ids and PracticalTask.objects.filter(pk__in=ids, kind__in=PRACTICE_SITE_KINDS).exists():
+    tasks = list(PracticalTask.objects.filter(pk__in=ids, kind__in=PRACTICE_SITE_KINDS)) if ids else []
+    if tasks:
         for user in users:
             try:
-                ensure_practice_area(user=user)
+                provision_practice_site(user=user, tasks=tasks)
             except PracticeSiteMissing:
                 return

@@ -96,3 +96,12 @@ def register_roster_urls():
 @hooks.register("register_admin_menu_item")
 def register_roster_menu_item():
     return RosterMenuItem(_("Import roster"), reverse("lms_roster_import"), icon_name="upload", order=301)
+
+
+@hooks.register("insert_editor_js")
+def editor_autosave_wait_js():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    # Publishing while Wagtail's background autosave is creating the page would create it twice (see the script).
+    return format_html('<script src="{}" defer></script>', static("lms/editor-autosave-wait.js"))

@@ -19,6 +19,7 @@ from wagtail.models import Page
 
 from lms.blocks import SafeRichTextBlock
 from lms.fields import SafeRichTextField
+from quizzes.practical.slugs import PinyinSlugMixin, PinyinSlugPageForm
 
 PRACTICE_RICH_TEXT = ["h3", "bold", "italic", "link", "ol", "ul", "image"]
 
@@ -55,7 +56,7 @@ class PracticeAreaPage(Page):
         verbose_name = _("practice area")
 
 
-class PracticeSectionPage(Page):
+class PracticeSectionPage(PinyinSlugMixin, Page):
     """A column of the practice site (栏目), e.g. 通知公告, holding news pages."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -64,6 +65,7 @@ class PracticeSectionPage(Page):
     parent_page_types = ["quizzes.PracticeAreaPage"]
     subpage_types = ["quizzes.NewsPage"]
     template = "quizzes/practical/practice_section_page.html"
+    base_form_class = PinyinSlugPageForm
 
     class Meta:
         verbose_name = _("practice section")
@@ -73,7 +75,7 @@ class NewsPageTag(TaggedItemBase):
     content_object = ParentalKey("quizzes.NewsPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class NewsPage(Page):
+class NewsPage(PinyinSlugMixin, Page):
     """A news item (新闻/通知) in a practice section, as a county site publishes every day."""
 
     date = models.DateField(_("date"), null=True, blank=True)
@@ -87,6 +89,7 @@ class NewsPage(Page):
     parent_page_types = ["quizzes.PracticeSectionPage"]
     subpage_types = []
     template = "quizzes/practical/news_page.html"
+    base_form_class = PinyinSlugPageForm
 
     class Meta:
         verbose_name = _("news item")
@@ -121,7 +124,7 @@ class TopicColumnBlock(blocks.StructBlock):
         label = _("Column")
 
 
-class TopicPage(Page):
+class TopicPage(PinyinSlugMixin, Page):
     """A topic page (专题页): a banner, a lead paragraph and columns, e.g. for 中博会."""
 
     lead = models.TextField(_("lead paragraph"), blank=True, max_length=500)
@@ -134,6 +137,7 @@ class TopicPage(Page):
     parent_page_types = ["quizzes.PracticeAreaPage"]
     subpage_types = []
     template = "quizzes/practical/topic_page.html"
+    base_form_class = PinyinSlugPageForm
 
     class Meta:
         verbose_name = _("topic page")

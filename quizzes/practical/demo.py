@@ -15,7 +15,7 @@ from wagtail.images import get_image_model
 from lms.models import Role, User
 from quizzes.models import PracticalTask, PracticeAreaPage, RubricCriterion, Submission, TopicPage
 
-from .practice import ensure_practice_area, ensure_practice_index
+from .practice import ensure_practice_area, ensure_practice_index, provision_practice_site
 from .services import review_submission, run_check, submit_work
 
 IMAGE_TASK = "新闻配图处理：裁剪、压缩、去除定位信息"
@@ -93,8 +93,10 @@ def _tasks() -> dict[str, PracticalTask]:
                      "把“工作动态”中标题含“招商推介”的新闻移动到“招商引资”；把标题含“过期通知”的新闻下线。</p>",
         spec={"expect": [
             {"type": "news_published", "title_contains": "中博会", "section": "通知公告", "tag": "中博会", "featured_image": True},
-            {"type": "moved", "title_contains": "招商推介", "section": "招商引资"},
-            {"type": "unpublished", "title_contains": "过期通知"},
+            {"type": "moved", "title_contains": "招商推介", "section": "招商引资", "from": "工作动态",
+             "page_title": "我市赴深圳开展招商推介活动"},
+            {"type": "unpublished", "title_contains": "过期通知", "section": "通知公告",
+             "page_title": "过期通知：关于报名参加2025年秋季外贸企业座谈会的通知"},
         ]},
     )
     reviewed = _task(
@@ -203,8 +205,9 @@ def seed(stdout=None) -> None:
     tasks = _tasks()
     _place_blocks({t.title: t for t in tasks.values()})
     trainees = User.objects.filter(memberships__role=Role.TRAINEE).order_by("pk")
+    site_tasks = [tasks["topic_page"], tasks["backoffice"]]
     for trainee in trainees:
-        ensure_practice_area(user=trainee)
+        provision_practice_site(user=trainee, tasks=site_tasks)
     _submissions(tasks)
     if stdout:
         stdout.write(f"hands-on tasks: {PracticalTask.objects.count()}, submissions: {Submission.objects.count()}, "

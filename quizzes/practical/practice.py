@@ -13,17 +13,21 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from lms.models import HomePage, Role, User
 from lms.selectors import team_of
 from lms.services import ROLE_GROUPS, SUPERVISOR_GROUP_PREFIX, supervisor_group_name
-from quizzes.models import PracticeAreaPage, PracticeIndexPage, PracticeSectionPage
+from quizzes.models import NewsPage, PracticeAreaPage, PracticeIndexPage, PracticeSectionPage
+
+from .specs import SiteNeeds, practice_site_needs
 
 AREA_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "delete_page", "lock_page", "unlock_page"]
 TRAINER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 AREA_IMAGE_PERMISSIONS = ["add_image", "change_image", "choose_image"]
 DEFAULT_SECTIONS = [("通知公告", "notices"), ("工作动态", "news"), ("招商引资", "investment")]
+PROVIDED_BODY = "<p>本条信息由系统按实操任务的要求放入你的练习站点，供你练习移动、下线等操作。</p>"
 
 
 class PracticeSiteMissing(Exception):
@@ -104,6 +108,48 @@ def sync_practice_supervision() -> int:
     for area in areas:
         grant_area_supervision(area=area)
     return len(areas)
+
+
+@transaction.atomic
+def provision_practice_site(*, user: User, tasks) -> PracticeAreaPage:
+    """The trainee's practice area holding everything `tasks` refer to (see specs.practice_site_needs):
+    the sections they name and, live, the pages they ask to move or take offline.
+
+    Idempotent and additive: a section is looked up by title, a page counts as there when any page of
+    the area (live or not, wherever it now is) has the expected words in its title, so what the trainee
+    already did (moved, unpublished, renamed elsewhere, added) is never undone or duplicated. A page the
+    trainee deleted is given again: the task cannot be done without it.
+    """
+    area = ensure_practice_area(user=user)  # locks the user row: two provisioners for one trainee queue here
+    needs = SiteNeeds()
+    for task in tasks:
+        needs.add(practice_site_needs(task.kind, task.spec))
+    if not needs.sections and not needs.pages:
+        return area
+    sections = {page.title: page for page in PracticeSectionPage.objects.child_of(area).order_by("path")}
+    for title in needs.sections:
+        if title not in sections:
+            sections[title] = _publish(area, PracticeSectionPage(title=title, owner=user))
+    titles = list(Page.objects.descendant_of(area).values_list("title", flat=True))
+    for need in needs.pages:
+        if any(need.title_contains in title for title in titles):
+            continue
+        parent = sections.get(need.section) if need.section else next(
+            (page for title, page in sections.items() if title != need.not_in), None
+        )
+        if parent is None:  # the only section is where the page must go: it has to start somewhere else
+            fallback = next(title for title, _slug in DEFAULT_SECTIONS if title != need.not_in)
+            parent = sections[fallback] = _publish(area, PracticeSectionPage(title=fallback, owner=user))
+        _publish(parent, NewsPage(title=need.title, date=timezone.localdate(), body=PROVIDED_BODY, owner=user))
+        titles.append(need.title)
+    return area
+
+
+def _publish(parent: Page, page: Page) -> Page:
+    # No user on the revision: the page history shows the system provided it, not the trainee.
+    parent.add_child(instance=page)  # the slug is pinyin of the title (see slugs.PinyinSlugMixin)
+    page.save_revision().publish()
+    return page
 
 
 def _grant_area(*, user: User, area: Page) -> None:

@@ -22,7 +22,7 @@ from .checkers.backoffice import check_backoffice
 from .checkers.image import ImageRejected, admit_image, check_image, max_upload_bytes
 from .checkers.report import CheckReport
 from .checkers.topic_page import check_topic_page
-from .practice import ensure_practice_area
+from .practice import provision_practice_site
 from .selectors import submissions_used
 
 ALLOWED_REVIEW_FILE_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".zip", ".jpg", ".jpeg", ".png", ".webp"}
@@ -81,7 +81,7 @@ def submit_work(*, task: PracticalTask, user: User, upload: UploadedFile | None 
             raise SubmissionRefused(_("This task does not take text."))
         if upload is None and not link and not text:
             raise SubmissionRefused(_("Hand in a file, a link or some text."))
-    area = ensure_practice_area(user=user) if kind in PRACTICE_SITE_KINDS else None
+    area = provision_practice_site(user=user, tasks=[task]) if kind in PRACTICE_SITE_KINDS else None
 
     submission = None
     try:

@@ -6,6 +6,7 @@ a typo ("max_widht") or an impossible value fails on save with a clear message, 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -152,11 +153,26 @@ def _backoffice_spec(spec: dict) -> dict:
         if not isinstance(item, dict) or item.get("type") not in BACKOFFICE_TYPES:
             raise ValidationError(_("Each expected result needs a “type”: one of %(types)s.") % {"types": "、".join(sorted(BACKOFFICE_TYPES))})
         kind = item["type"]
-        allowed = {"type", "title_contains", "section", "tag", "featured_image", "go_live_at"}
+        allowed = {"type", "title_contains", "section", "tag", "featured_image", "go_live_at", "from", "page_title"}
         _unknown(item, allowed, f" ({kind})")
         clean = {"type": kind, "title_contains": _text(item.get("title_contains"), "title_contains")}
         if kind in ("news_published", "moved"):
             clean["section"] = _text(item.get("section"), "section")
+        if kind == "unpublished" and "section" in item:
+            clean["section"] = _text(item["section"], "section")
+        if kind in ("moved", "unpublished"):
+            # The page to move or take offline must already be on the practice site: these say which one
+            # the site is given (see practice_site_needs).
+            if "from" in item and kind == "moved":
+                clean["from"] = _text(item["from"], "from")
+                if clean["from"] == clean["section"]:
+                    raise ValidationError(_("“from” and “section” must be different sections: the page has to move."))
+            if "page_title" in item:
+                clean["page_title"] = _text(item["page_title"], "page_title")
+                if clean["title_contains"] not in clean["page_title"]:
+                    raise ValidationError(_("“page_title” must contain “%(text)s” (its “title_contains”).") % {"text": clean["title_contains"]})
+        elif "from" in item or "page_title" in item:
+            raise ValidationError(_("“from” and “page_title” only apply to “moved” and “unpublished”."))
         if kind == "news_published":
             if "tag" in item:
                 clean["tag"] = _text(item["tag"], "tag")
@@ -168,6 +184,46 @@ def _backoffice_spec(spec: dict) -> dict:
             clean["go_live_at"] = item["go_live_at"]
         out.append(clean)
     return {"expect": out}
+
+
+@dataclass(frozen=True)
+class NeededPage:
+    """A live news page the practice site must hold so a task can be done (moved or taken offline)."""
+
+    title: str
+    title_contains: str
+    section: str | None  # None: the site's first section that is not `not_in`
+    not_in: str | None = None
+
+
+@dataclass
+class SiteNeeds:
+    """What a practice site must hold before a trainee can do a task: sections (by title) and pages."""
+
+    sections: list[str] = field(default_factory=list)
+    pages: list[NeededPage] = field(default_factory=list)
+
+    def add(self, other: SiteNeeds) -> None:
+        self.sections += [s for s in other.sections if s not in self.sections]
+        self.pages += [p for p in other.pages if p not in self.pages]
+
+
+def practice_site_needs(kind: str, spec: dict) -> SiteNeeds:
+    """What a (validated) spec refers to on the practice site: the sections it names, and the pages it
+    expects the trainee to move (“moved”) or take offline (“unpublished”), which therefore must exist,
+    live, before the trainee starts. A published news item or a schedule is the trainee's own work."""
+    needs = SiteNeeds()
+    if kind != "backoffice":
+        return needs
+    for item in (spec or {}).get("expect", []):
+        kind_of = item.get("type")
+        named = [item.get("section"), item.get("from")]
+        needs.sections += [s for s in named if s and s not in needs.sections]
+        if kind_of == "moved":
+            needs.pages.append(NeededPage(item.get("page_title") or item["title_contains"], item["title_contains"], item.get("from"), item["section"]))
+        elif kind_of == "unpublished":
+            needs.pages.append(NeededPage(item.get("page_title") or item["title_contains"], item["title_contains"], item.get("section")))
+    return needs
 
 
 def validate_spec(kind: str, spec) -> dict:

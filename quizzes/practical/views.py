@@ -14,7 +14,7 @@ from quizzes.models.tasks import PRACTICE_SITE_KINDS
 
 from . import selectors, services
 from .forms import QueueFilterForm, ReviewForm, SubmissionForm
-from .practice import PracticeSiteMissing, ensure_practice_area
+from .practice import PracticeSiteMissing, provision_practice_site
 
 
 def _secure_file_response(response):
@@ -30,8 +30,10 @@ def task_detail(request, task_id: int):
     submissions = list(selectors.my_submissions(user=request.user, task=task))
     area = None
     if task.kind in PRACTICE_SITE_KINDS:
+        # Here, where the trainee reads what to do, the site is given whatever this task refers to: a task a
+        # trainer added or changed since the trainee enrolled is ready the moment they open it.
         try:
-            area = ensure_practice_area(user=request.user)
+            area = provision_practice_site(user=request.user, tasks=[task])
         except PracticeSiteMissing:
             area = None
     return render(request, "quizzes/practical/task_detail.html", {
@@ -159,3 +161,25 @@ def review_detail(request, submission_id: int):
             return redirect("practical:review_queue")
     history = selectors.my_submissions(user=submission.user, task=submission.task)
     return render(request, "quizzes/practical/review_detail.html", {"submission": submission, "form": form, "history": history})
+
+
+def pinyin_slug(request):
+    """Admin only (registered under /admin/): the pinyin slug a practice page titled `title` would get under `parent`."""
+    from wagtail.models import Page
+
+    from .slugs import slug_for
+
+    try:
+        parent_id, page_id = int(request.GET.get("parent", "")), int(request.GET.get("page") or 0)
+    except ValueError:
+        return JsonResponse({"error": _("Give the parent page's number.")}, status=400)
+    parent = Page.objects.filter(pk=parent_id).first()
+    # Only where the user may add pages (or edit the page): another trainee's section is none of their business.
+    page = Page.objects.child_of(parent).filter(pk=page_id).first() if parent and page_id else None
+    allowed = parent is not None and (
+        parent.permissions_for_user(request.user).can_add_subpage() or (page is not None and page.permissions_for_user(request.user).can_edit())
+    )
+    if not allowed:
+        raise Http404
+    title = (request.GET.get("title") or "")[:255]
+    return JsonResponse({"slug": slug_for(slug="", title=title, parent=parent, page=page) if title.strip() else ""})

@@ -50,3 +50,21 @@ class ReviewQueueMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def review_queue_menu_item():
     return ReviewQueueMenuItem(_("Review queue"), reverse("practical:review_queue"), icon_name="check", order=260)
+
+
+@hooks.register("register_admin_urls")
+def pinyin_slug_url():
+    from django.urls import path
+
+    from .views import pinyin_slug
+
+    return [path("practice/pinyin-slug/", pinyin_slug, name="practice_pinyin_slug")]
+
+
+@hooks.register("insert_editor_js")
+def pinyin_slug_js():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    # Acts only on practice pages' editors (their slug field carries data-pinyin-slug-url).
+    return format_html('<script src="{}" defer></script>', static("quizzes/pinyin-slug.js"))

@@ -55,7 +55,11 @@ def server_env(tmp_path_factory) -> dict:
         "TASK_BACKEND": "django_tasks_db.DatabaseBackend",
     }
     env.pop("PYTEST_CURRENT_TEST", None)
-    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+    # seed_demo may leave background tasks queued (Wagtail's reference index, certificates): one worker
+    # run in batch mode does them all and exits, so every journey starts with an empty queue and its own
+    # tasks (a practice-site check) are not waiting behind thousands of others.
+    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"],
+                    ["db_worker", "--batch", "--no-reload", "--no-startup-delay", "--queue-name", "*", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     return env
 

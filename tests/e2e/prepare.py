@@ -128,3 +128,60 @@ def submission_for_review(*, username: str) -> None:
 
     found = Submission.objects.filter(user__username=username, status="review").order_by("-pk").first()
     _say(None if found is None else {"id": found.pk, "task_id": found.task_id, "task": found.task.title})
+
+
+def enrolled_trainee(*, username: str, full_name: str, team_code: str) -> None:
+    """A new trainee enrolled, through the product's own service, in every course of the demo catalogue:
+    nothing else is set up (whatever their practice site holds, enrolment put there). Prints every hands-on
+    task of a required lesson (all kinds), with its spec, and who reviews the trainee's team."""
+    from courses.completion import lessons_by_course
+    from courses.models import CoursePage
+    from courses.services import enroll
+    from courses.task_requirements import task_ids_in
+    from quizzes.models import PracticalTask
+
+    user = _make_trainee(username, full_name, team_code)
+    courses = list(CoursePage.objects.live().order_by("path"))
+    tasks = []
+    for course, lessons in lessons_by_course(courses).items():
+        enroll(user=user, course=course)
+        required = [lesson for lesson in lessons if lesson.is_required]
+        for task in PracticalTask.objects.filter(pk__in=task_ids_in(required)):
+            tasks.append({"id": task.pk, "kind": task.kind, "title": task.title, "spec": task.spec, "course": course.slug})
+    from lms.models import TrainerSupervision
+
+    supervision = TrainerSupervision.objects.select_related("trainer").filter(team__code=team_code).first()
+    _say({"user_id": user.pk, "tasks": tasks, "reviewer": supervision.trainer.username if supervision else None})
+
+
+def practice_results(*, username: str) -> None:
+    """Read back the trainee's latest submission per task and the practice site's news pages."""
+    from lms.models import User
+    from quizzes.models import NewsPage, Submission, TopicPage
+    from quizzes.practical.practice import practice_area_of
+
+    user = User.objects.get(username=username)
+    latest = {}
+    for submission in Submission.objects.filter(user=user).order_by("number"):
+        latest[submission.task_id] = {"status": submission.status, "passed": bool(submission.report and submission.report.get("passed"))}
+    area = practice_area_of(user)
+    news = [
+        {"title": p.title, "section": p.get_parent().title, "live": p.live, "slug": p.slug}
+        for p in NewsPage.objects.descendant_of(area).order_by("path")
+    ] if area else []
+    topics = [
+        {"title": p.title, "live": p.live, "slug": p.slug} for p in TopicPage.objects.descendant_of(area).order_by("path")
+    ] if area else []
+    _say({"latest": latest, "news": news, "topics": topics})
+
+
+def task_requirements_of(*, username: str) -> None:
+    """The trainee's hands-on task requirements in every course, as the completion rule sees them:
+    {task requirement key: done}."""
+    from courses.completion import requirements_by_course
+    from courses.models import CoursePage
+    from lms.models import User
+
+    user = User.objects.get(username=username)
+    by_course = requirements_by_course(user, list(CoursePage.objects.live().order_by("path")))
+    _say({r.key: r.done for requirements in by_course.values() for r in requirements if r.kind == "task"})

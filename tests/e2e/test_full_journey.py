@@ -111,7 +111,8 @@ def _build_topic_page(page, area_id: int, folder: Path) -> None:
             page, page.locator(f"#columns-{n}-value-items-0-value-image-chooser button[data-chooser-action-choose]"), picture
         )
         page.fill(f"#columns-{n}-value-items-0-value-alt_text", f"{heading}：{picture}")
-    # A Chinese title gives no automatic slug: set it on the 推荐 (promote) tab.
+    # The address fills itself in pinyin from the Chinese title (di-er-jie-chang-de-qi-bo-hui-zhuan-ti); this
+    # trainee types their own on the 推荐 (promote) tab instead, which an ASCII slug keeps.
     page.get_by_role("tab", name="推荐").click()
     page.fill("#id_slug", "auto-expo")
     page.get_by_role("tab", name="内容").click()
