@@ -65,6 +65,8 @@ class ImportRefused(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     issues = IssueOutput(many=True, required=False)
+    # code "invalid": the request itself was incomplete; each field's messages, as DRF words them.
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
 
 
 class QuestionImportView(APIView):
@@ -74,7 +76,11 @@ class QuestionImportView(APIView):
     def post(self, request):
         _require_author(request)
         data_in = ImportInput(data=request.data)
-        data_in.is_valid(raise_exception=True)
+        if not data_in.is_valid():
+            # One shape for every 400 of this endpoint (the schema says so), field errors included.
+            fields = {name: [str(message) for message in messages] for name, messages in data_in.errors.items()}
+            detail = " ".join(message for messages in fields.values() for message in messages)
+            return Response({"detail": detail, "code": "invalid", "fields": fields}, status=status.HTTP_400_BAD_REQUEST)
         upload = data_in.validated_data["file"]
         data = upload.read()
         fmt = data_in.validated_data.get("file_format") or guess_format(data=data, filename=upload.name)

@@ -96,6 +96,9 @@ ALLOWED = re.compile(
     r"^(Wagtail( \d[\d.]*)?|GIF, JPG, JPEG, PNG, WEBP|JPG|JPEG|PNG|WEBP|GIF|PDF|URL|ID|API|HTML|Open Badges|"
     r"[a-z]+\d*|Asia/Shanghai|[A-Z][a-z]+/[A-Za-z_/]+|GMT[+-]?\d*|UTC|English|\d+ ?(px|KB|MB))$"
 )
+# Product and file-format names that stand next to each other on a page (“Moodle XML” beside “Excel 模板”):
+# taken out before looking for runs of English words, so they do not join into a false “sentence”.
+NAMES = re.compile(r"\b(Moodle( XML| 4(\.x)?)?|Excel|GIFT|Aiken|XLSX|CSV|OIDC|CAS|LDAP)\b")
 TEXT_AND_LABELS = """() => {
   const seen = [document.title, document.body.innerText];
   for (const el of document.querySelectorAll('[placeholder], [title], [aria-label], [aria-description], input[type=submit]')) {
@@ -117,7 +120,7 @@ def english_left(page) -> list[str]:
     """Untranslated Wagtail strings on the page, plus any other run of three or more English words."""
     text = page.evaluate(TEXT_AND_LABELS)
     found = [s for s in UNTRANSLATED if _has(text, s)]
-    for run in re.findall(r"[A-Za-z][A-Za-z'’,.\-]*(?: [A-Za-z][A-Za-z'’,.\-]*){2,}", text):
+    for run in re.findall(r"[A-Za-z][A-Za-z'’,.\-]*(?: [A-Za-z][A-Za-z'’,.\-]*){2,}", NAMES.sub("·", text)):
         if not ALLOWED.match(run):
             found.append(run)
     return found

@@ -33,3 +33,14 @@ def test_trainees_and_team_leads_are_refused(client, role, request):
     response = client.post(reverse("question-bank-import"), {"file": SimpleUploadedFile("a.gift", GIFT), "category": "后台管理"})
     assert response.status_code == 403 and not Question.objects.exists()
     assert client.get(reverse("question-bank-export"), {"category": "后台管理", "file_format": "gift"}).status_code == 403
+
+
+def test_an_incomplete_request_gets_the_documented_error_shape(client, trainer):
+    """Every 400 of the import endpoint has the schema's shape (detail, code), field errors included:
+    the API fuzzer found a bare {"file": […]} body that clients reading `detail` would miss."""
+    client.force_login(trainer)
+    response = client.post(reverse("question-bank-import"), {"category": ""})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid" and set(body["fields"]) == {"file", "category"}
+    assert body["detail"] and all(message in body["detail"] for messages in body["fields"].values() for message in messages)
