@@ -118,7 +118,7 @@ def test_uploaded_files_are_never_served_as_html(client, trainee, image_task, dj
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/hands-on/tasks/{image_task.pk}/submit/", {"file": SimpleUploadedFile("a.jpg", jpeg(photo((800, 600))), content_type="image/jpeg")})
     submission = Submission.objects.get(user=trainee)
-    assert not submission.file.name.endswith(("a.jpg",)) and "a.jpg" not in submission.file.name  # a generated name
+    assert Path(submission.file.name).name != "a.jpg"  # a generated name (which may itself end in "…a.jpg" by chance)
     response = client.get(f"/hands-on/submissions/{submission.pk}/file/")
     assert response["Content-Type"] in {"image/jpeg", "application/octet-stream"}
     assert response["X-Content-Type-Options"] == "nosniff"
