@@ -60,6 +60,7 @@ def _requirement(pk: int, title: str, submission) -> Requirement:
         key=f"task:{pk}", label=title, done=status == SubmissionStatus.ACCEPTED,
         url=reverse("practical:task", args=[pk]), kind="task",
         waiting=status in (SubmissionStatus.AWAITING_REVIEW, SubmissionStatus.CHECKING), action=action,
+        state=submission,
     )
 
 

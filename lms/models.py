@@ -136,7 +136,26 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
 
 
-class HomePage(Page):
+class OneQueryViewRestrictions:
+    """Page view restrictions read in one query.
+
+    Wagtail's `get_view_restrictions` reads the ancestors (to resolve aliases to their source pages), then their
+    restrictions: two queries on every page view. The ancestors' paths are known from the page's own path, so
+    one query with a subquery finds the restrictions of the page, its ancestors, or the pages they alias
+    (Wagtail keeps `alias_of` pointing at a source page that is not itself an alias).
+    """
+
+    def get_view_restrictions(self):
+        from django.db.models.functions import Coalesce
+        from wagtail.models import PageViewRestriction
+
+        step = self.steplen
+        paths = [self.path[:end] for end in range(step, len(self.path) + 1, step)]
+        pages = Page.objects.filter(path__in=paths).annotate(source=Coalesce("alias_of_id", "id")).values("source")
+        return PageViewRestriction.objects.filter(page_id__in=pages)
+
+
+class HomePage(OneQueryViewRestrictions, Page):
     """The academy's front page: what it is, and the way into the course catalogue."""
 
     intro = SafeRichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])

@@ -122,7 +122,8 @@ LOGOUT_REDIRECT_URL = "lms:login"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend loading the signed-in user with their roles in one query.
+    "lms.auth_backends.RolesModelBackend",
 ]
 # Login throttling: five wrong passwords for one username from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
