@@ -169,23 +169,14 @@ class HomePage(OneQueryViewRestrictions, Page):
         verbose_name = _("home page")
 
     def route(self, request, path_components):
-        """Find the requested page and its parent in one lookup by URL path.
+        """Find the requested page and its parent in one lookup by URL path (see lms.routing).
 
         Wagtail walks the tree one slug at a time, two queries per level (the child, then its specific
-        type): seven queries for a lesson four levels down. Every page type under this site keeps
-        Wagtail's own routing (none overrides `route` or has sub-routes), so the page whose url_path is
-        the request path is the page Wagtail would reach. Anything else, e.g. a 404, goes the usual way.
+        type): seven queries for a lesson four levels down. Anything else, e.g. a 404, goes the usual way.
         """
-        if path_components:
-            target = self.url_path + "/".join(path_components) + "/"
-            parent_path = self.url_path + "".join(f"{slug}/" for slug in path_components[:-1])
-            found = {
-                page.url_path: page
-                for page in Page.objects.filter(url_path__in={target, parent_path}, path__startswith=self.path).specific()
-            }
-            page = found.get(target)
-            if page is not None and type(page).route is Page.route:
-                # Treebeard's get_parent() uses this instead of another query.
-                page._cached_parent_obj = found.get(parent_path, self)
-                return page.route(request, [])
+        from .routing import route_by_url_path
+
+        route = route_by_url_path(request, root_url_path=self.url_path, path_components=path_components, root=self)
+        if route is not None:
+            return route
         return super().route(request, path_components)

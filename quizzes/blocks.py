@@ -2,13 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.snippets.blocks import SnippetChooserBlock
+
+from lms.chooser_blocks import RememberingSnippetChooserBlock
 
 
 class QuizBlock(blocks.StructBlock):
     """A quiz in a lesson. Passing it counts towards completing the course."""
 
-    quiz = SnippetChooserBlock("quizzes.Quiz", label=_("quiz"))
+    quiz = RememberingSnippetChooserBlock("quizzes.Quiz", label=_("quiz"))
     intro = blocks.CharBlock(label=_("introduction"), required=False, max_length=300, help_text=_("One sentence on what the quiz checks."))
 
     class Meta:

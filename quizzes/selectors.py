@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lms.models import CountyTeam, Membership, Role, User
+from lms.request_cache import remember
 
 from .models import Attempt, AttemptStatus, Choice, GradingMethod, Question, Quiz, Response, ReviewPolicy
 
@@ -83,6 +84,7 @@ def outcomes(*, user: User, quiz_ids) -> dict[int, QuizOutcome]:
         question_total=Coalesce(Sum(Case(When(slots__question__isnull=False, then=Value(1)), default=F("slots__draw_count"), output_field=IntegerField())), Value(0))
     )
     result = {quiz.pk: QuizOutcome(quiz=quiz) for quiz in quizzes}
+    remember(outcome.quiz for outcome in result.values())  # a quiz card of the same page reuses them
     if user.is_authenticated and result:
         for attempt in Attempt.objects.filter(user=user, quiz_id__in=result).order_by("number").defer("layout"):
             result[attempt.quiz_id].attempts.append(attempt)

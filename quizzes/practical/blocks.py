@@ -2,13 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.snippets.blocks import SnippetChooserBlock
+
+from lms.chooser_blocks import RememberingSnippetChooserBlock
 
 
 class PracticalTaskBlock(blocks.StructBlock):
     """Embeds a hands-on task in a lesson, linking to its page where the work is handed in."""
 
-    task = SnippetChooserBlock("quizzes.PracticalTask", label=_("hands-on task"))
+    task = RememberingSnippetChooserBlock("quizzes.PracticalTask", label=_("hands-on task"))
     note = blocks.CharBlock(label=_("note"), required=False, max_length=200, help_text=_("Optional: a word on when to do it."))
 
     class Meta:
