@@ -3,23 +3,75 @@
 Each simulated trainee signs in with its own account (loadNNNN / changde2026), opens "my courses",
 reads lessons of the back-office course and marks them done, and takes that course's quiz through the
 API (start, answer, submit; a quiz with no attempts left answers 409, which is a right answer, not an error).
+
+Sign-in is not part of the measured window: every trainee signs in in `on_start`; once all are spawned and
+signed in, the sign-in figures are written to LOGIN_STATS_FILE (JSON) and the statistics are reset, and the
+run stops MEASURE_SECONDS later. What locust then reports is the steady browsing alone.
 """
 
 import itertools
+import json
 import os
 import random
 import re
 
-from locust import HttpUser, between, task
+import gevent
+from locust import HttpUser, between, events, task
 
 PASSWORD = "changde2026"
+MEASURE_SECONDS = float(os.environ.get("MEASURE_SECONDS", "45"))
 _numbers = itertools.count(1)
+# What on_start asks; trainees signed in early already browse while others sign in: those are not sign-in.
+SIGN_IN_REQUESTS = ("login page", "login", "quizzes", "courses", "course lessons")
+_signed_in = 0  # trainees whose on_start has finished (signed in or failed trying)
+_environment = None
+
+
+def _login_figures(stats) -> dict:
+    return {
+        name: {"requests": entry.num_requests, "failures": entry.num_failures,
+               "p50": entry.get_response_time_percentile(0.5), "p95": entry.get_response_time_percentile(0.95)}
+        for (name, _method), entry in stats.entries.items()
+        if name in SIGN_IN_REQUESTS
+    }
+
+
+@events.spawning_complete.add_listener
+def _measure_after_sign_in(user_count, **kwargs):
+    """Spawned is not signed in: wait for every on_start, keep the sign-in figures, then start measuring."""
+    environment = _environment
+
+    def measure():
+        while _signed_in < user_count:
+            gevent.sleep(0.1)
+        target = os.environ.get("LOGIN_STATS_FILE")
+        if target:
+            with open(target, "w") as handle:
+                json.dump(_login_figures(environment.runner.stats), handle)
+        environment.runner.stats.reset_all()
+        gevent.sleep(MEASURE_SECONDS)
+        environment.runner.quit()
+
+    gevent.spawn(measure)
+
+
+@events.init.add_listener
+def _remember_environment(environment, **kwargs):
+    global _environment
+    _environment = environment
 
 
 class Trainee(HttpUser):
     wait_time = between(float(os.environ.get("THINK_MIN", "0.5")), float(os.environ.get("THINK_MAX", "2")))
 
     def on_start(self):
+        global _signed_in
+        try:
+            self._sign_in()
+        finally:
+            _signed_in += 1
+
+    def _sign_in(self):
         self.number = next(_numbers)
         self.username = f"load{self.number:04d}"
         page = self.client.get("/accounts/login/", name="login page")

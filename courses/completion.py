@@ -11,7 +11,7 @@ is shown on 我的课程 through `register_award_provider`, so this app never im
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
@@ -29,6 +29,9 @@ class Requirement:
     waiting: bool = False
     # What the trainee is asked to do next, as a button says it (e.g. “参加测验：…”); the label when empty.
     action: str = ""
+    # What the provider read to decide (a quiz's outcome, a task's latest submission), so a page showing the
+    # same quiz or task reuses it instead of asking again. Not part of the requirement's identity.
+    state: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

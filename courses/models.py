@@ -13,11 +13,12 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from lms.fields import SafeRichTextField
+from lms.models import OneQueryViewRestrictions
 
 from .blocks import LessonBodyBlock
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(OneQueryViewRestrictions, Page):
     """The course catalogue (课程目录): lists the published courses under it."""
 
     intro = SafeRichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -43,7 +44,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(OneQueryViewRestrictions, Page):
     """A course (课程): a summary, a cover, and its lessons as ordered child pages."""
 
     summary = models.TextField(_("summary"), max_length=500, help_text=_("One or two sentences shown in the catalogue."))
@@ -84,7 +85,7 @@ class CoursePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(OneQueryViewRestrictions, Page):
     """A lesson (课时): a StreamField body the trainee reads and marks as done."""
 
     intro = models.TextField(_("lesson goal"), blank=True, max_length=500, help_text=_("What the trainee will be able to do afterwards."))

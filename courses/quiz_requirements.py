@@ -38,6 +38,7 @@ def quiz_requirements(*, user, lessons_by_course) -> dict[int, list[Requirement]
                 url=reverse("quizzes:detail", args=[quiz_id]),
                 kind="quiz",
                 action=_("Take the quiz “%(title)s”") % {"title": found[quiz_id].quiz.title},
+                state=found[quiz_id],
             )
             for quiz_id in ids
             # A deleted or unpublished quiz cannot be a requirement nobody can meet.

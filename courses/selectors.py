@@ -162,6 +162,9 @@ def lesson_context(*, user: User, lesson: LessonPage, course: CoursePage) -> dic
         "position": (index + 1) if index is not None else None,
         "previous_lesson": lessons[index - 1] if index else None,
         "next_lesson": lessons[index + 1] if index is not None and index + 1 < len(lessons) else None,
+        # The quiz and task cards in the body show what the course's requirements already read.
+        "quiz_outcomes": {int(r.key.split(":")[1]): r.state for r in outline.requirements if r.kind == "quiz" and r.state is not None},
+        "task_submissions": {int(r.key.split(":")[1]): r.state for r in outline.requirements if r.kind == "task"},
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from lms.request_cache import remember
 from quizzes.models import PracticalTask, SubmissionStatus
 from quizzes.models.tasks import PRACTICE_SITE_KINDS, RESUBMITTABLE
 from quizzes.practical.practice import PracticeSiteMissing, provision_practice_site
@@ -36,7 +37,9 @@ def task_requirements(*, user, lessons_by_course) -> dict:
     all_ids = {pk for ids in ids_by_course.values() for pk in ids}
     if not all_ids:
         return {}
-    titles = dict(PracticalTask.objects.filter(pk__in=all_ids).values_list("pk", "title"))
+    tasks = list(PracticalTask.objects.filter(pk__in=all_ids))
+    remember(tasks)  # a task card of the same page reuses them
+    titles = {task.pk: task.title for task in tasks}
     # The latest submission says it all: an accepted one is final (nothing can be handed in after it),
     # one being checked or waiting for review leaves the trainee nothing to do but wait.
     latest = task_states(user=user, task_ids=all_ids)
@@ -60,6 +63,7 @@ def _requirement(pk: int, title: str, submission) -> Requirement:
         key=f"task:{pk}", label=title, done=status == SubmissionStatus.ACCEPTED,
         url=reverse("practical:task", args=[pk]), kind="task",
         waiting=status in (SubmissionStatus.AWAITING_REVIEW, SubmissionStatus.CHECKING), action=action,
+        state=submission,
     )
 
 

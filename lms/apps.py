@@ -35,6 +35,14 @@ class LmsConfig(AppConfig):
                 signal.connect(receiver, sender=model, dispatch_uid=f"lms_groups_{model.__name__}_{signal is post_save}")
         scope_people_filters()
 
+        from wagtail.models import Site
+
+        from .routing import forget_sites
+
+        # The sites are cached for routing (lms/routing.py): a saved or deleted site clears them.
+        for signal in (post_save, post_delete):
+            signal.connect(forget_sites, sender=Site, dispatch_uid=f"lms_sites_{signal is post_save}")
+
 
 class UsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's user admin, with our user fields (full name, phone, employee number)."""

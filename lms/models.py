@@ -136,7 +136,26 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
 
 
-class HomePage(Page):
+class OneQueryViewRestrictions:
+    """Page view restrictions read in one query.
+
+    Wagtail's `get_view_restrictions` reads the ancestors (to resolve aliases to their source pages), then their
+    restrictions: two queries on every page view. The ancestors' paths are known from the page's own path, so
+    one query with a subquery finds the restrictions of the page, its ancestors, or the pages they alias
+    (Wagtail keeps `alias_of` pointing at a source page that is not itself an alias).
+    """
+
+    def get_view_restrictions(self):
+        from django.db.models.functions import Coalesce
+        from wagtail.models import PageViewRestriction
+
+        step = self.steplen
+        paths = [self.path[:end] for end in range(step, len(self.path) + 1, step)]
+        pages = Page.objects.filter(path__in=paths).annotate(source=Coalesce("alias_of_id", "id")).values("source")
+        return PageViewRestriction.objects.filter(page_id__in=pages)
+
+
+class HomePage(OneQueryViewRestrictions, Page):
     """The academy's front page: what it is, and the way into the course catalogue."""
 
     intro = SafeRichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
@@ -150,23 +169,14 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def route(self, request, path_components):
-        """Find the requested page and its parent in one lookup by URL path.
+        """Find the requested page and its parent in one lookup by URL path (see lms.routing).
 
         Wagtail walks the tree one slug at a time, two queries per level (the child, then its specific
-        type): seven queries for a lesson four levels down. Every page type under this site keeps
-        Wagtail's own routing (none overrides `route` or has sub-routes), so the page whose url_path is
-        the request path is the page Wagtail would reach. Anything else, e.g. a 404, goes the usual way.
+        type): seven queries for a lesson four levels down. Anything else, e.g. a 404, goes the usual way.
         """
-        if path_components:
-            target = self.url_path + "/".join(path_components) + "/"
-            parent_path = self.url_path + "".join(f"{slug}/" for slug in path_components[:-1])
-            found = {
-                page.url_path: page
-                for page in Page.objects.filter(url_path__in={target, parent_path}, path__startswith=self.path).specific()
-            }
-            page = found.get(target)
-            if page is not None and type(page).route is Page.route:
-                # Treebeard's get_parent() uses this instead of another query.
-                page._cached_parent_obj = found.get(parent_path, self)
-                return page.route(request, [])
+        from .routing import route_by_url_path
+
+        route = route_by_url_path(request, root_url_path=self.url_path, path_components=path_components, root=self)
+        if route is not None:
+            return route
         return super().route(request, path_components)

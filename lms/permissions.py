@@ -5,7 +5,7 @@ Views, the API and dashboards ask these functions; they never test roles themsel
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import CountyTeam, Membership, Role, TrainerSupervision, User
 
@@ -19,6 +19,22 @@ def roles_of(user: User) -> frozenset[str]:
         cached = frozenset(Membership.objects.filter(user=user).values_list("role", flat=True))
         user._lms_roles = cached
     return cached
+
+
+def with_roles(users: QuerySet[User]) -> QuerySet[User]:
+    """`users` with their roles read in the same query (one EXISTS per role); `roles_of` then asks nothing.
+
+    The signed-in user is loaded this way on every request (lms.auth_backends), so a page that checks roles
+    costs no query for them."""
+    return users.annotate(**{
+        f"has_role_{role}": Exists(Membership.objects.filter(user_id=OuterRef("pk"), role=role)) for role in Role.values
+    })
+
+
+def remember_annotated_roles(user: User) -> User:
+    """Keep the roles a `with_roles` query read as the user's roles for this request."""
+    user._lms_roles = frozenset(role for role in Role.values if getattr(user, f"has_role_{role}", False))
+    return user
 
 
 def forget_roles(user: User) -> None:

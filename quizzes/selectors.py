@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Case, F, IntegerField, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lms.models import CountyTeam, Membership, Role, User
+from lms.request_cache import remember
 
 from .models import Attempt, AttemptStatus, Choice, GradingMethod, Question, Quiz, Response, ReviewPolicy
 
@@ -76,7 +78,13 @@ def outcomes(*, user: User, quiz_ids) -> dict[int, QuizOutcome]:
     quiz_ids = set(quiz_ids)
     if not quiz_ids:
         return {}
-    result = {quiz.pk: QuizOutcome(quiz=quiz) for quiz in Quiz.objects.filter(pk__in=quiz_ids)}
+    # The question count rides along (a fixed question counts 1, a random draw its draw count), so a quiz
+    # card shown from these outcomes needs no query of its own.
+    quizzes = Quiz.objects.filter(pk__in=quiz_ids).annotate(
+        question_total=Coalesce(Sum(Case(When(slots__question__isnull=False, then=Value(1)), default=F("slots__draw_count"), output_field=IntegerField())), Value(0))
+    )
+    result = {quiz.pk: QuizOutcome(quiz=quiz) for quiz in quizzes}
+    remember(outcome.quiz for outcome in result.values())  # a quiz card of the same page reuses them
     if user.is_authenticated and result:
         for attempt in Attempt.objects.filter(user=user, quiz_id__in=result).order_by("number").defer("layout"):
             result[attempt.quiz_id].attempts.append(attempt)
@@ -91,6 +99,8 @@ def outcome(*, user: User, quiz: Quiz) -> QuizOutcome:
 
 
 def question_count(quiz: Quiz) -> int:
+    if hasattr(quiz, "question_total"):  # annotated by outcomes()
+        return quiz.question_total
     return sum(1 if slot.question_id else slot.draw_count for slot in quiz.slots.all())
 
 

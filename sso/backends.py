@@ -5,8 +5,9 @@ their own); the LDAP backend through the ordinary login forms, after Django's Mo
 
 from __future__ import annotations
 
-from django.contrib.auth.backends import ModelBackend
 from django_auth_ldap.backend import LDAPBackend
+
+from lms.auth_backends import RolesModelBackend
 
 from .conf import enabled, setting
 from .services import SignInRefused, apply_group_mapping, person_for_identity, record_failure
@@ -18,7 +19,7 @@ def _refused(request, refusal: SignInRefused) -> None:
         request.login_refusal = refusal.message
 
 
-class VerifiedIdentityBackend(ModelBackend):
+class VerifiedIdentityBackend(RolesModelBackend):
     """What a provider vouched for, already verified by our view (an OIDC ID token's claims, a CAS ticket's
     attributes): find the roster person by the configured claim/attribute, apply group mappings."""
 

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # First: what one request has read, for the rest of the same request (lms/request_cache.py).
+    "lms.request_cache.RequestCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.BureauLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "lms.middleware.IdTooLargeIsNotFound",
     "lms.middleware.AdminExplorerScope",
+    # Pages are served without a query for the site or its home page (lms/routing.py).
+    "lms.routing.PageRouteMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -122,7 +126,8 @@ LOGOUT_REDIRECT_URL = "lms:login"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend loading the signed-in user with their roles in one query.
+    "lms.auth_backends.RolesModelBackend",
 ]
 # Login throttling: five wrong passwords for one username from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -2,13 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.snippets.blocks import SnippetChooserBlock
+
+from lms.chooser_blocks import RememberingSnippetChooserBlock
 
 
 class PracticalTaskBlock(blocks.StructBlock):
     """Embeds a hands-on task in a lesson, linking to its page where the work is handed in."""
 
-    task = SnippetChooserBlock("quizzes.PracticalTask", label=_("hands-on task"))
+    task = RememberingSnippetChooserBlock("quizzes.PracticalTask", label=_("hands-on task"))
     note = blocks.CharBlock(label=_("note"), required=False, max_length=200, help_text=_("Optional: a word on when to do it."))
 
     class Meta:
@@ -24,5 +25,10 @@ class PracticalTaskBlock(blocks.StructBlock):
         request = (parent_context or {}).get("request")
         task = value.get("task")
         if request is not None and task is not None:
-            context["submission"] = task_states(user=request.user, task_ids=[task.pk]).get(task.pk)
+            # A lesson page passes the latest submissions its course outline read (task_submissions).
+            known = (parent_context or {}).get("task_submissions") or {}
+            if task.pk in known:
+                context["submission"] = known[task.pk]
+            else:
+                context["submission"] = task_states(user=request.user, task_ids=[task.pk]).get(task.pk)
         return context

@@ -16,6 +16,9 @@ from courses.models import Enrollment
 from tests.factories import LessonFactory
 
 LESSON_PAGE_MAX_QUERIES = 12
+# A quiz card and a task card add nothing of their own: the course's quiz and task requirements (the quiz with
+# its question count, attempts, tasks, latest submissions) are what the cards and their snippet choosers show.
+QUIZ_AND_TASK_LESSON_MAX_QUERIES = 12
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +97,30 @@ def test_lesson_page_queries_with_redis(client, trainee, course):
     keys = list(server.scan_iter(f"{prefix}:*"))
     assert keys  # the session and the visit marker did go to Redis
     server.delete(*keys)
+
+
+@override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cached_db")
+def test_lesson_with_a_quiz_and_a_task_stays_within_the_budget(client, trainee, course):
+    """A lesson embedding a quiz card (with the trainee's attempts) and a hands-on task card: a fixed budget.
+
+    The cards show what the course outline already read; view restrictions cost one query, roles none, and
+    neither the site nor its home page is read (lms/routing.py)."""
+    from tests.quizzes.factories import question, quiz
+    from tests.quizzes.practical.factories import TaskFactory
+
+    exam = quiz([question()], title="后台管理结业测验", pass_mark=60, is_published=True)
+    task = TaskFactory(kind="reviewed", spec={}, accept_text=True, title="网站安全自查报告")
+    lesson = LessonFactory(parent=course, title="第4课 测验与实操",
+                           body=[("quiz", {"quiz": exam, "intro": ""}), ("practical_task", {"task": task, "note": ""})])
+    services.enroll(user=trainee, course=course)
+    client.force_login(trainee)
+    _get(client, lesson.url)
+    queries = _get(client, lesson.url)
+    assert _updates(queries) == []
+    assert len(queries) <= QUIZ_AND_TASK_LESSON_MAX_QUERIES, "\n".join(queries)
+    assert not [sql for sql in queries if "lms_membership" in sql and "EXISTS" not in sql]  # roles come with the user
+    assert sum("pageviewrestriction" in sql for sql in queries) == 1
+    assert not [sql for sql in queries if "quizzes_quizslot" in sql and "SUM" not in sql.upper()]
+    assert not [sql for sql in queries if "wagtailcore_site" in sql or "lms_homepage" in sql]
+    page = client.get(lesson.url).content.decode()
+    assert "后台管理结业测验" in page and "网站安全自查报告" in page

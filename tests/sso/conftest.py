@@ -31,7 +31,7 @@ def switch_on(settings, env: dict[str, str]) -> dict:
             setattr(settings, name, value)
     settings.AUTHENTICATION_BACKENDS = [
         "axes.backends.AxesStandaloneBackend",
-        "django.contrib.auth.backends.ModelBackend",
+        "lms.auth_backends.RolesModelBackend",
         *values["SSO_BACKENDS"],
     ]
     return values
