@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,22 +23,14 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PG_URL = os.environ.get("BULK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/academy_bulkjobs")
 sys.path.insert(0, str(HERE))
-from harness import compare, report  # noqa: E402
-
-
-def _pg_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
-            return True
-    except OSError:
-        return False
+from harness import compare, postgres_answers, report  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--certificates", type=int, default=500)
     count = parser.parse_args().certificates
-    if not _pg_answers():
+    if not postgres_answers():
         print("PostgreSQL does not answer on 127.0.0.1:5432: bulk job benchmark skipped.")
         return 0
     name = PG_URL.rsplit("/", 1)[1]

@@ -34,8 +34,8 @@ QUESTIONS = 16
 DURATION = os.environ.get("STORM_TIME", "180s")
 
 sys.path.insert(0, str(HERE))
-from bench_load import _free_port, _pg_answers, report_rows, run_locust, server_env, start_server  # noqa: E402
-from harness import report  # noqa: E402
+from bench_load import report_rows, run_locust, server_env, start_server  # noqa: E402
+from harness import free_port, postgres_answers, report  # noqa: E402
 
 SETUP = """
 import json
@@ -124,11 +124,11 @@ def prepare(env: dict, work: Path) -> dict:
 
 
 def main() -> int:
-    if not _pg_answers():
+    if not postgres_answers():
         print("PostgreSQL does not answer on 127.0.0.1:5432: exam-start storm skipped.")
         return 0
     work = Path(tempfile.mkdtemp(prefix="exam-storm-"))
-    port = _free_port()
+    port = free_port()
     env = {**server_env(port), "DATABASE_URL": STORM_URL}
     prepared = prepare(env, work)
     tokens, sent = work / "tokens.json", work / "sent.jsonl"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,21 +25,7 @@ DURATION = int(os.environ.get("LOAD_TIME", "45").rstrip("s"))  # seconds measure
 SIGN_IN_ALLOWANCE = int(os.environ.get("LOAD_SIGN_IN_ALLOWANCE", "300"))  # cap on the time all may take to sign in
 
 sys.path.insert(0, str(HERE))
-from harness import report  # noqa: E402
-
-
-def _pg_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from harness import free_port, postgres_answers, report  # noqa: E402
 
 
 def prepare_database(env: dict, users: int) -> None:
@@ -135,10 +120,10 @@ def report_rows(rows: list[dict], size: str) -> None:
 
 
 def main() -> int:
-    if not _pg_answers():
+    if not postgres_answers():
         print("PostgreSQL does not answer on 127.0.0.1:5432: load benchmark skipped.")
         return 0
-    port = _free_port()
+    port = free_port()
     env = server_env(port)
     prepare_database(env, USERS)
     server = start_server(env, port)

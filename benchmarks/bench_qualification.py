@@ -13,21 +13,13 @@ default sizes are small.
 import argparse
 import os
 import re
-import socket
 import subprocess
 import time
 
-from harness import compare, count_queries, median_ms, report, setup_django
+from harness import compare, count_queries, median_ms, postgres_answers, report, setup_django
 
 PG_URL = os.environ.get("QUAL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/academy_qualification")
 
-
-def _pg_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
-            return True
-    except OSError:
-        return False
 
 
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -37,7 +29,7 @@ parser.add_argument("--attempts", type=int)
 parser.add_argument("--repeat", type=int, default=5)
 parser.add_argument("--sqlite", action="store_true", help="a throw-away SQLite database even when PostgreSQL answers")
 options = parser.parse_args()
-ON_POSTGRES = not options.sqlite and _pg_answers()
+ON_POSTGRES = not options.sqlite and postgres_answers()
 big = (1000, 10000, 200000) if ON_POSTGRES else (100, 1000, 20000)
 options.teams = options.teams or big[0]
 options.trainees = options.trainees or big[1]

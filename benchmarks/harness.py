@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import statistics
 import sys
 import tempfile
@@ -103,3 +104,19 @@ def busy_threshold() -> float:
 
 def machine_is_busy() -> bool:
     return load_average() > busy_threshold()
+
+
+def postgres_answers() -> bool:
+    """True when a PostgreSQL server listens on 127.0.0.1:5432 (the PostgreSQL benchmarks skip otherwise)."""
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now, for a server the benchmark starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
