@@ -19,19 +19,15 @@ def team_trainees(team: CountyTeam) -> QuerySet[User]:
     return User.objects.filter(memberships__team=team, memberships__role=Role.TRAINEE, is_active=True).distinct()
 
 
-def has_trainer(team_ref: str = "pk") -> Exists:
-    """True where the team at `team_ref` (an outer reference) is supervised by an active trainer.
+def supervising() -> QuerySet[TrainerSupervision]:
+    """Supervision rows that count: a trainer who left (deactivated, or no longer in the trainer role) reviews
+    nobody's work, so their teams count as unsupervised."""
+    return TrainerSupervision.objects.filter(trainer__is_active=True, trainer__memberships__role=Role.TRAINER)
 
-    A supervision row alone is not enough: a trainer who left (deactivated, or no longer in the trainer role)
-    reviews nobody's work, so their teams count as unsupervised.
-    """
-    return Exists(
-        TrainerSupervision.objects.filter(
-            team_id=OuterRef(team_ref),
-            trainer__is_active=True,
-            trainer__memberships__role=Role.TRAINER,
-        )
-    )
+
+def has_trainer(team_ref: str = "pk") -> Exists:
+    """True where the team at `team_ref` (an outer reference) is supervised by an active trainer."""
+    return Exists(supervising().filter(team_id=OuterRef(team_ref)))
 
 
 def teams_without_trainer() -> QuerySet[CountyTeam]:

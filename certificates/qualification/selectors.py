@@ -35,7 +35,7 @@ from courses.completion import lessons_by_course
 from courses.models import CoursePage, Enrollment, LessonProgress
 from courses.task_requirements import task_ids_in
 from lms.models import CountyTeam, Membership, Role, User
-from lms.selectors import has_trainer
+from lms.selectors import supervising
 from quizzes.blocks import quiz_ids_in
 from quizzes.models import Attempt, AttemptStatus, PracticalTask, Quiz, Submission, SubmissionStatus
 from quizzes.selectors import final_percent
@@ -192,8 +192,6 @@ def team_overview(
     rows = []
     with _hash_join_plan():
         teams_found = list(raw)
-    # One more query, constant: which of these teams an active trainer supervises (flagged on the overview).
-    supervised = set(teams.filter(is_active=True).filter(has_trainer()).order_by().values_list("pk", flat=True))
     for team in teams_found:
         counts = ("members", "certified", "expiring", "expired", "trained", "courses_completed", "tasks_waiting")
         score_count = getattr(team, "score_count", None)
@@ -203,7 +201,7 @@ def team_overview(
                 **{name: int(getattr(team, name, None) or 0) for name in counts},
                 last_activity=_as_datetime(team.last_activity),
                 average_score=float(team.score_sum) / float(score_count) if score_count else None,
-                has_trainer=team.pk in supervised,
+                has_trainer=bool(team.supervised),
             )
         )
     return rows
@@ -250,13 +248,17 @@ def _overview_query(*, programme: Programme, teams: QuerySet[CountyTeam], now: d
         f"SELECT member.{quote('team_id')} AS team_key, {', '.join(sums)} FROM ({members_sql}) member "
         f"{' '.join(joins)} GROUP BY member.{quote('team_id')}"
     )
+    # Which teams an active trainer supervises (flagged on the overview), joined in rather than asked apart.
+    supervised_sql, supervised_params = supervising().order_by().values("team_id").distinct().query.sql_with_params()
     ids_sql, ids_params = team_ids.query.sql_with_params()
     table, pk = quote(CountyTeam._meta.db_table), quote(CountyTeam._meta.pk.column)
     return CountyTeam.objects.raw(
-        f"SELECT overview_team.*, by_team.* FROM {table} overview_team LEFT JOIN ({by_team}) by_team "
-        f"ON by_team.team_key = overview_team.{pk} WHERE overview_team.{pk} IN ({ids_sql})",
+        f"SELECT overview_team.*, by_team.*, CASE WHEN supervised.{quote('team_id')} IS NULL THEN 0 ELSE 1 END AS supervised "
+        f"FROM {table} overview_team LEFT JOIN ({by_team}) by_team ON by_team.team_key = overview_team.{pk} "
+        f"LEFT JOIN ({supervised_sql}) supervised ON supervised.{quote('team_id')} = overview_team.{pk} "
+        f"WHERE overview_team.{pk} IN ({ids_sql})",
         # The placeholders in the order they appear: the team sums, the members, the per-person parts, the team ids.
-        [required, required, *members_params, *params, *ids_params],
+        [required, required, *members_params, *params, *supervised_params, *ids_params],
     )
 
 

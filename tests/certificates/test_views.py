@@ -272,7 +272,8 @@ def test_revoke_with_an_overlong_reason_says_it_is_too_long(client, certificate,
     assert certificate.status == CertificateStatus.VALID
 
 
-@pytest.mark.parametrize("hostile", ["../../../../x", "甲/乙", "a\\..\\b", "..", "C:evil", "名\x00字"])
+# A control character other than NUL: PostgreSQL text cannot hold NUL at all, so no stored name carries one.
+@pytest.mark.parametrize("hostile", ["../../../../x", "甲/乙", "a\\..\\b", "..", "C:evil", "名\x07字"])
 def test_team_zip_entry_names_stay_inside_the_folder(client, certificate, bureau_admin, hostile, media_root):
     """A holder name from before names were checked (or from any other path) never escapes the ZIP's folder."""
     Certificate.objects.filter(pk=certificate.pk).update(holder_name=hostile)
@@ -282,5 +283,5 @@ def test_team_zip_entry_names_stay_inside_the_folder(client, certificate, bureau
     assert len(pdfs) == 1
     name = pdfs[0]
     assert name.startswith(f"{certificate.serial}-") and name.endswith(".pdf")
-    assert not any(ch in name for ch in "/\\:\x00") and ".." not in name
+    assert not any(ch in name for ch in "/\\:\x00\x07") and ".." not in name
     assert archive.read(name) == (media_root / certificate.pdf.name).read_bytes()
