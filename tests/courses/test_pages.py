@@ -1,8 +1,8 @@
 """Pages render for the people who use them, in Chinese, and hide what they should."""
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from courses import services
 from tests.factories import CourseFactory, LessonFactory
@@ -97,7 +97,7 @@ def _count_queries(client, url):
 def test_course_page_queries_do_not_grow_with_lessons(client, trainee, catalogue):
     small = CourseFactory(parent=catalogue)
     big = CourseFactory(parent=catalogue)
-    for n in range(2):
+    for _ in range(2):
         LessonFactory(parent=small)
     for n in range(12):
         lesson = LessonFactory(parent=big)
