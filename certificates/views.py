@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from lms import permissions
 from lms.models import CountyTeam, User
-from lms.names import filename_part, validate_person_name
+from lms.names import validate_person_name
 
-from . import badges, jobs, selectors, services
+from . import archives, badges, jobs, selectors, services
 from .models import BulkJob, Certificate, DisplayStatus, Programme
 
 
@@ -271,35 +268,6 @@ def team_zip(request, code: str):
     certificates = [
         _ensure_pdf(c) for c in selectors.certificates_for_list().filter(team=team, status="valid").order_by("serial")
     ]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        lines = ["证书编号,姓名,项目,发证日期,有效期至,状态,SHA-256"]
-        for certificate in certificates:
-            with default_storage.open(certificate.pdf.name, "rb") as handle:
-                # The serial keeps entries unique; the name is only a readable hint, made safe as a file name.
-                archive.writestr(f"{certificate.serial}-{filename_part(certificate.holder_name)}.pdf", handle.read())
-            expires = timezone.localtime(certificate.expires_at).date().isoformat() if certificate.expires_at else ""
-            lines.append(
-                ",".join(
-                    [
-                        certificate.serial,
-                        _csv(certificate.holder_name),
-                        _csv(certificate.programme.name),
-                        timezone.localtime(certificate.issued_at).date().isoformat(),
-                        expires,
-                        str(certificate.get_display_status_label()),
-                        certificate.sha256,
-                    ]
-                )
-            )
-        archive.writestr("index.csv", "\ufeff" + "\n".join(lines) + "\n")
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response = HttpResponse(archives.team_archive(certificates), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="certificates-{team.code}.zip"'
     return response
-
-
-def _csv(value: str) -> str:
-    value = str(value)
-    if value[:1] in ("=", "+", "-", "@"):
-        value = "'" + value  # no formulas from user text in a spreadsheet
-    return '"' + value.replace('"', '""') + '"' if any(ch in value for ch in ',"\n') else value
