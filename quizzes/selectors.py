@@ -16,7 +16,7 @@ from django.utils import timezone
 from lms.models import CountyTeam, Membership, Role, User
 from lms.request_cache import remember
 
-from .models import Attempt, AttemptStatus, Choice, GradingMethod, Question, Quiz, Response, ReviewPolicy
+from .models import Attempt, AttemptStatus, Choice, GradingMethod, Question, Quiz, Response
 
 
 def published_quizzes() -> QuerySet[Quiz]:
@@ -104,22 +104,21 @@ def question_count(quiz: Quiz) -> int:
     return sum(1 if slot.question_id else slot.draw_count for slot in quiz.slots.all())
 
 
-def answers_visible(*, attempt: Attempt, viewer: User, now: datetime | None = None) -> bool:
+def answers_visible(*, attempt: Attempt, viewer: User, now: datetime | None = None, used: int | None = None) -> bool:
     """May `viewer` see the right answers and feedback of `attempt`? Staff allowed to see the trainee
-    always may (after submission); the trainee only as the quiz's review policy says."""
+    always may (after submission); the trainee only as the quiz's review policy and the review gates
+    say (quizzes/review.py). `used`: the trainee's attempts at the quiz, when the caller knows it."""
     from lms import permissions
+
+    from .review import trainee_may_review
 
     if not attempt.is_finished:
         return False
     if viewer.pk != attempt.user_id:
         return permissions.can_view_person(viewer, attempt.user)
-    policy = attempt.quiz.review_policy
-    if policy == ReviewPolicy.IMMEDIATELY:
-        return True
-    if policy == ReviewPolicy.AFTER_CLOSE:
-        now = now or timezone.now()
-        return attempt.quiz.closes_at is not None and now >= attempt.quiz.closes_at
-    return False
+    if used is None:
+        used = Attempt.objects.filter(quiz_id=attempt.quiz_id, user_id=attempt.user_id).count()
+    return trainee_may_review(attempt, used=used, now=now)
 
 
 @dataclass

@@ -114,8 +114,8 @@ def result(request, attempt_id: int):
     if not attempt.is_finished:
         if attempt.user_id == request.user.pk:
             return redirect("quizzes:attempt", attempt_id=attempt.pk)
-    reveal = selectors.answers_visible(attempt=attempt, viewer=request.user)
     outcome = selectors.outcome(user=attempt.user, quiz=attempt.quiz)
+    reveal = selectors.answers_visible(attempt=attempt, viewer=request.user, used=outcome.used)
     return render(
         request,
         "quizzes/result.html",
@@ -124,7 +124,8 @@ def result(request, attempt_id: int):
             "quiz": attempt.quiz,
             "reveal": reveal,
             "is_own": attempt.user_id == request.user.pk,
-            "questions": selectors.attempt_questions(attempt=attempt, reveal=reveal) if attempt.is_finished else [],
+            # Which questions were wrong is itself a hint for the next attempt: marks per question only with the answers.
+            "questions": selectors.attempt_questions(attempt=attempt, reveal=reveal, show_marks=reveal) if attempt.is_finished else [],
             "outcome": outcome,
         },
     )

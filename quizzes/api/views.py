@@ -166,14 +166,11 @@ class AttemptSubmitView(APIView):
 
 
 def _result_payload(attempt: Attempt, viewer) -> dict:
-    reveal = selectors.answers_visible(attempt=attempt, viewer=viewer)
+    outcome = selectors.outcome(user=attempt.user, quiz=attempt.quiz)
+    reveal = selectors.answers_visible(attempt=attempt, viewer=viewer, used=outcome.used)
     return ResultSerializer(
         attempt,
-        context={
-            "reveal": reveal,
-            "questions": selectors.attempt_questions(attempt=attempt, reveal=reveal),
-            "outcome": selectors.outcome(user=attempt.user, quiz=attempt.quiz),
-        },
+        context={"reveal": reveal, "questions": selectors.attempt_questions(attempt=attempt, reveal=reveal, show_marks=reveal), "outcome": outcome},
     ).data
 
 

@@ -28,6 +28,8 @@ class GradingMethod(models.TextChoices):
 
 
 class ReviewPolicy(models.TextChoices):
+    # The default: a failed attempt must not hand the trainee the answers for the next one.
+    AFTER_LAST_ATTEMPT = "after_last", _("Score right away; answers after the last allowed attempt or when the quiz closes")
     IMMEDIATELY = "immediately", _("Right after submitting")
     AFTER_CLOSE = "after_close", _("After the quiz closes")
     NEVER = "never", _("Never (score only)")
@@ -51,8 +53,11 @@ class Quiz(index.Indexed, ClusterableModel):
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
     shuffle_choices = models.BooleanField(_("shuffle options"), default=True)
     review_policy = models.CharField(
-        _("show answers and feedback"), max_length=16, choices=ReviewPolicy.choices, default=ReviewPolicy.IMMEDIATELY,
-        help_text=_("When trainees see the right answers and feedback. “After the quiz closes” needs a close date; without one they never see them."),
+        _("show answers and feedback"), max_length=16, choices=ReviewPolicy.choices, default=ReviewPolicy.AFTER_LAST_ATTEMPT,
+        help_text=_(
+            "When trainees see the right answers and feedback; the score is always shown right away. "
+            "“After the quiz closes” needs a close date; without one they never see them."
+        ),
     )
     is_published = models.BooleanField(_("published"), default=True, help_text=_("Unpublished quizzes cannot be started."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
