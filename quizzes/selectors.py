@@ -162,13 +162,28 @@ class QuestionView:
         return "partial" if self.fraction > 0 else "wrong"
 
 
-def attempt_questions(*, attempt: Attempt, reveal: bool, show_marks: bool = True) -> list[QuestionView]:
-    """The attempt's questions in its frozen order, with the trainee's answers. Right answers, weights
-    and feedback are only read into the result when `reveal` is true. Three queries."""
+def _bank_for(attempt: Attempt) -> tuple[dict[int, Question], dict[int, list[Choice]]]:
+    """Questions and options (in stored order) of the attempt: from the quiz's cached content when it
+    has them all (no query), else from the bank (a question since taken out of the quiz)."""
+    from .content import quiz_content
+
     ids = attempt.question_ids()
+    content = quiz_content(attempt.quiz)
+    if all(qid in content.questions for qid in ids):
+        return content.questions, content.choices
     questions = {q.pk: q for q in Question.objects.filter(pk__in=ids)}
-    choices = {c.pk: c for c in Choice.objects.filter(question_id__in=ids)}
-    responses = {r.question_id: r for r in Response.objects.filter(attempt=attempt)}
+    choices: dict[int, list[Choice]] = {}
+    for choice in Choice.objects.filter(question_id__in=ids).order_by("sort_order", "pk"):
+        choices.setdefault(choice.question_id, []).append(choice)
+    return questions, choices
+
+
+def attempt_questions(*, attempt: Attempt, reveal: bool, show_marks: bool = True, answered: bool = True) -> list[QuestionView]:
+    """The attempt's questions in its frozen order, with the trainee's answers. Right answers, weights
+    and feedback are only read into the result when `reveal` is true. One query (the responses; none
+    for an attempt just created, `answered=False`) when the quiz's content is cached, three otherwise."""
+    questions, choices_of = _bank_for(attempt)
+    responses = {r.question_id: r for r in Response.objects.filter(attempt=attempt)} if answered else {}
     views = []
     for number, item in enumerate(attempt.layout, start=1):
         question = questions.get(item["q"])
@@ -178,7 +193,8 @@ def attempt_questions(*, attempt: Attempt, reveal: bool, show_marks: bool = True
         answer = response.answer if response else {}
         order = answer.get("order") if question.qtype == "ordering" and answer.get("order") else item["choices"]
         chosen = set(answer.get("choices") or [])
-        right_order = sorted((c for c in choices.values() if c.question_id == question.pk), key=lambda c: (c.sort_order or 0, c.pk))
+        right_order = choices_of.get(question.pk, [])
+        choices = {c.pk: c for c in right_order}
         positions = {c.pk: i for i, c in enumerate(right_order, start=1)}
         options = []
         for cid in order:

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from lms import permissions
 
 from .. import selectors, services, statistics
+from ..holders import holder_of
 from ..models import Attempt, Quiz
 from .serializers import (
     AnswersInputSerializer,
@@ -33,10 +34,9 @@ def _error(error: services.QuizError, code: int = status.HTTP_409_CONFLICT) -> R
     return Response({"detail": error.message, "code": error.code}, status=code)
 
 
-def _attempt_payload(attempt: Attempt) -> dict:
-    return AttemptSerializer(
-        attempt, context={"questions": selectors.attempt_questions(attempt=attempt, reveal=False), "now": timezone.now()}
-    ).data
+def _attempt_payload(attempt: Attempt, *, answered: bool = True) -> dict:
+    questions = selectors.attempt_questions(attempt=attempt, reveal=False, answered=answered)
+    return AttemptSerializer(attempt, context={"questions": questions, "now": timezone.now()}).data
 
 
 def _own_attempt(request, pk) -> Attempt:
@@ -78,15 +78,16 @@ class QuizViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def attempts(self, request, pk=None):
         """Start an attempt (201) or get the open one back (200): its questions in this attempt's order,
-        never the answers. 409 when the quiz is closed or no attempts are left."""
-        quiz = self.get_object()
-        before = selectors.outcome(user=request.user, quiz=quiz).open_attempt
+        never the answers. 409 when the quiz is closed or no attempts are left. The calling client
+        (token + optional `X-Client-Id` header, or browser session) answers it from now on: another
+        client's saves get 409 `taken_over`."""
+        # Not get_object(): the list's queryset prefetches slots a start does not need.
+        quiz = get_object_or_404(selectors.published_quizzes(), pk=pk)
         try:
-            attempt = services.start_attempt(quiz=quiz, user=request.user)
+            attempt, created = services.begin_attempt(quiz=quiz, user=request.user, holder=holder_of(request))
         except services.QuizError as error:
             return _error(error)
-        resumed = before is not None and before.pk == attempt.pk
-        return Response(_attempt_payload(attempt), status=status.HTTP_200_OK if resumed else status.HTTP_201_CREATED)
+        return Response(_attempt_payload(attempt, answered=not created), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
         responses=ResultRowSerializer(many=True),
@@ -124,6 +125,9 @@ class AttemptView(APIView):
     @extend_schema(responses={200: AttemptSerializer, 404: ERROR})
     def get(self, request, pk: int):
         attempt = services.close_if_overdue(attempt=_own_attempt(request, pk))
+        if not attempt.is_finished:
+            # Opening the attempt takes it over from any other client (told on its next save: 409 taken_over).
+            services.claim_attempt(attempt=attempt, holder=holder_of(request))
         return Response(_attempt_payload(attempt))
 
 
@@ -137,7 +141,7 @@ class AttemptAnswersView(APIView):
         data.is_valid(raise_exception=True)
         now = timezone.now()
         try:
-            attempt = services.save_answers(attempt=attempt, answers=data.validated_data["answers"], now=now)
+            attempt = services.save_answers(attempt=attempt, answers=data.validated_data["answers"], now=now, holder=holder_of(request))
         except services.InvalidAnswer as error:
             return _error(error, status.HTTP_400_BAD_REQUEST)
         except services.QuizError as error:
@@ -157,7 +161,9 @@ class AttemptSubmitView(APIView):
         data = SubmitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            attempt = services.submit_attempt(attempt=attempt, user=request.user, answers=data.validated_data.get("answers"))
+            attempt = services.submit_attempt(
+                attempt=attempt, user=request.user, answers=data.validated_data.get("answers"), holder=holder_of(request)
+            )
         except services.InvalidAnswer as error:
             return _error(error, status.HTTP_400_BAD_REQUEST)
         except services.QuizError as error:
