@@ -23,10 +23,11 @@ class QuizzesConfig(AppConfig):
 
         # Cache purge: the question content cached per quiz version (quizzes/content.py).
         from . import content
-        from .models import Choice, Question, QuestionCategory, QuizSlot
+        from .models import Choice, Question, QuestionCategory, Quiz, QuizSlot
 
         for signal in (post_save, post_delete):
             name = "save" if signal is post_save else "delete"
             for model in (Question, Choice, QuestionCategory):
                 signal.connect(content.on_bank_change, sender=model, dispatch_uid=f"quizzes_content_{model.__name__}_{name}")
             signal.connect(content.on_slot_change, sender=QuizSlot, dispatch_uid=f"quizzes_content_slot_{name}")
+        post_save.connect(content.on_quiz_saved, sender=Quiz, dispatch_uid="quizzes_content_quiz_save")

@@ -121,3 +121,10 @@ def on_slot_change(sender, instance, **kwargs) -> None:
     if kwargs.get("raw") or not instance.quiz_id:
         return
     quiz_changed(instance.quiz_id)
+
+
+def on_quiz_saved(sender, instance, **kwargs) -> None:
+    # A quiz saved from a form loaded before a bank edit would write its old version back.
+    if kwargs.get("raw") or kwargs.get("created"):
+        return
+    quiz_changed(instance.pk)

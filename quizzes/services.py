@@ -277,6 +277,8 @@ def _clean_answer(item: dict, raw) -> dict:
 
 
 def _write_answers(attempt: Attempt, answers: dict[int, dict], now: datetime) -> None:
+    """Check every answer against the frozen layout, then write them in one upsert (insert or update
+    on the response's unique (attempt, question)): nothing is written when one is malformed."""
     layout = {item["q"]: item for item in attempt.layout}
     cleaned = {}
     for qid, raw in answers.items():
@@ -285,17 +287,12 @@ def _write_answers(attempt: Attempt, answers: dict[int, dict], now: datetime) ->
         cleaned[qid] = _clean_answer(layout[qid], raw)
     if not cleaned:
         return
-    existing = {r.question_id: r for r in Response.objects.filter(attempt=attempt, question_id__in=cleaned)}
-    changed, new = [], []
-    for qid, answer in cleaned.items():
-        response = existing.get(qid)
-        if response is None:
-            new.append(Response(attempt=attempt, question_id=qid, answer=answer, saved_at=now))
-        elif response.answer != answer:
-            response.answer, response.saved_at = answer, now
-            changed.append(response)
-    Response.objects.bulk_create(new)
-    Response.objects.bulk_update(changed, ["answer", "saved_at"])
+    Response.objects.bulk_create(
+        [Response(attempt=attempt, question_id=qid, answer=answer, saved_at=now) for qid, answer in cleaned.items()],
+        update_conflicts=True,
+        unique_fields=["attempt", "question"],
+        update_fields=["answer", "saved_at"],
+    )
 
 
 def save_answers(*, attempt: Attempt, answers: dict[int, dict], now: datetime | None = None, holder: str | None = None) -> Attempt:
@@ -307,7 +304,7 @@ def save_answers(*, attempt: Attempt, answers: dict[int, dict], now: datetime | 
     """
     now = _now(now)
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk, **({"user_id": attempt.user_id} if attempt.user_id else {}))
         if locked.is_finished:
             raise AttemptClosed(_("This attempt has already been submitted."))
         _check_holder(locked, holder)
@@ -322,7 +319,19 @@ def save_answers(*, attempt: Attempt, answers: dict[int, dict], now: datetime | 
 # Grading
 
 
-def _options_by_question(question_ids) -> tuple[dict[int, str], dict[int, list[grading.Option]]]:
+def _options_by_question(question_ids, quiz: Quiz | None = None) -> tuple[dict[int, str], dict[int, list[grading.Option]]]:
+    """Question types and graded options; from the quiz's cached content (no query) when it has them all.
+    A regrade passes no quiz: it must read the bank as it is now."""
+    if quiz is not None:
+        content = quiz_content(quiz)
+        if all(qid in content.questions for qid in question_ids):
+            return (
+                {qid: content.questions[qid].qtype for qid in question_ids},
+                {
+                    qid: [grading.Option(pk=c.pk, text=c.text, weight=c.fraction, order=c.sort_order or 0) for c in content.choices.get(qid, [])]
+                    for qid in question_ids
+                },
+            )
     qtypes = dict(Question.objects.filter(pk__in=question_ids).values_list("pk", "qtype"))
     options: dict[int, list[grading.Option]] = {}
     for choice in Choice.objects.filter(question_id__in=question_ids).order_by("sort_order", "pk").only(
@@ -334,10 +343,10 @@ def _options_by_question(question_ids) -> tuple[dict[int, str], dict[int, list[g
     return qtypes, options
 
 
-def _grade_attempts(attempts: list[Attempt], now: datetime) -> None:
+def _grade_attempts(attempts: list[Attempt], now: datetime, *, quiz: Quiz | None = None) -> None:
     """Grade (or regrade) `attempts` in a constant number of queries; rows must be locked by the caller."""
     question_ids = {qid for attempt in attempts for qid in attempt.question_ids()}
-    qtypes, options = _options_by_question(question_ids)
+    qtypes, options = _options_by_question(question_ids, quiz)
     responses: dict[tuple[int, int], Response] = {
         (r.attempt_id, r.question_id): r for r in Response.objects.filter(attempt__in=attempts)
     }
@@ -382,7 +391,7 @@ def finalise_attempt(
     """
     now = _now(now)
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
+        locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz", "user").get(pk=attempt.pk)
         if locked.is_finished:
             raise AttemptClosed(_("This attempt has already been submitted."))
         late = is_overdue(locked, now)
@@ -390,7 +399,7 @@ def finalise_attempt(
             _check_holder(locked, holder)
         if answers and not late:
             _write_answers(locked, answers, now)
-        _grade_attempts([locked], now)
+        _grade_attempts([locked], now, quiz=locked.quiz)
         locked.status = AttemptStatus.SUBMITTED
         locked.auto_submitted = auto or late
         # An overdue attempt counts as submitted at its deadline, not when somebody noticed it.

@@ -136,12 +136,15 @@ class AttemptAnswersView(APIView):
 
     @extend_schema(request=AnswersInputSerializer, responses={200: SavedSerializer, 400: ERROR, 409: ERROR})
     def put(self, request, pk: int):
-        attempt = _own_attempt(request, pk)
         data = AnswersInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         now = timezone.now()
+        # The service reads the attempt once, locked and only if it is the caller's: no read before it.
+        mine = Attempt(pk=pk, user_id=request.user.pk)
         try:
-            attempt = services.save_answers(attempt=attempt, answers=data.validated_data["answers"], now=now, holder=holder_of(request))
+            attempt = services.save_answers(attempt=mine, answers=data.validated_data["answers"], now=now, holder=holder_of(request))
+        except Attempt.DoesNotExist:
+            raise NotFound() from None
         except services.InvalidAnswer as error:
             return _error(error, status.HTTP_400_BAD_REQUEST)
         except services.QuizError as error:
