@@ -58,3 +58,23 @@ def trainee_may_review(attempt: Attempt, *, used: int, now: datetime | None = No
     if any(verdict is False for verdict in verdicts):
         return False
     return allowed or any(verdict is True for verdict in verdicts)
+
+
+def answers_help_retries(quiz) -> bool:
+    """True when the quiz shows right answers right after an attempt while retries remain and a retry
+    asks the same questions (a fixed question, or a draw from a category with no more questions than
+    it draws). The admin warns the trainer who saves such a quiz; it does not refuse it (a practice quiz
+    may want exactly that)."""
+    from django.db.models import Q
+
+    from .models import Question
+
+    if quiz.review_policy != ReviewPolicy.IMMEDIATELY or quiz.max_attempts == 1:
+        return False
+    for slot in quiz.slots.select_related("category"):
+        if slot.question_id:
+            return True
+        match = slot.category.subtree_q() if slot.include_subcategories else Q(category_id=slot.category_id)
+        if Question.objects.filter(match, is_active=True).count() <= slot.draw_count:
+            return True
+    return False

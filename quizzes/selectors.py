@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, F, IntegerField, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lms.models import CountyTeam, Membership, Role, User
 from lms.request_cache import remember
 
-from .models import Attempt, AttemptStatus, Choice, GradingMethod, Question, Quiz, Response
+from .models import Attempt, AttemptStatus, Choice, FocusLoss, GradingMethod, Question, Quiz, Response
 
 
 def published_quizzes() -> QuerySet[Quiz]:
@@ -243,7 +243,8 @@ class ResultRow:
 
 
 def quiz_results(*, quiz: Quiz, viewer: User, team: CountyTeam | None = None) -> list[ResultRow]:
-    """Each visible trainee who attempted `quiz`: their attempts and quiz grade. Two queries."""
+    """Each visible trainee who attempted `quiz`: their attempts (with `focus_losses` and `seconds_away`)
+    and quiz grade. Four queries."""
     trainees = visible_trainees(viewer)
     attempts = Attempt.objects.filter(quiz=quiz, user__in=trainees).defer("layout").select_related("user").order_by("user_id", "number")
     if team is not None:
@@ -257,6 +258,11 @@ def quiz_results(*, quiz: Quiz, viewer: User, team: CountyTeam | None = None) ->
         m.user_id: m.team
         for m in Membership.objects.filter(user_id__in=users, role=Role.TRAINEE).select_related("team")
     }
+    # Focus losses (切屏) beside each attempt: one more query, whatever the number of attempts.
+    away = focus_loss_summary(a.pk for attempts_of in by_user.values() for a in attempts_of)
+    for attempts_of in by_user.values():
+        for attempt in attempts_of:
+            attempt.focus_losses, attempt.seconds_away = away.get(attempt.pk, (0, 0))
     rows = []
     for user_id, user_attempts in by_user.items():
         grade = final_percent(user_attempts, quiz.grading_method)
@@ -287,3 +293,21 @@ def full_marks_answers(*, attempt) -> dict[int, dict]:
         else:
             answers[question.pk] = {"choices": [best.pk]}
     return answers
+
+
+def focus_loss_counts(attempt_ids) -> dict[int, int]:
+    """{attempt id: number of focus losses} for the attempts that have any (the exams app's results)."""
+    return dict(
+        FocusLoss.objects.filter(attempt_id__in=list(attempt_ids)).values_list("attempt_id").annotate(n=Count("pk")).values_list("attempt_id", "n")
+    )
+
+
+def focus_loss_summary(attempt_ids) -> dict[int, tuple[int, int]]:
+    """{attempt id: (count, total seconds away)} in one query, for the results page."""
+    rows = (
+        FocusLoss.objects.filter(attempt_id__in=list(attempt_ids))
+        .values("attempt_id")
+        .annotate(n=Count("pk"), ms=Sum("duration_ms"))
+        .values_list("attempt_id", "n", "ms")
+    )
+    return {attempt_id: (n, round((ms or 0) / 1000)) for attempt_id, n, ms in rows}

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from lms import permissions
 
-from .. import selectors, services, statistics
+from .. import focus, selectors, services, statistics
 from ..holders import holder_of
 from ..models import Attempt, Quiz
 from .serializers import (
@@ -195,3 +195,27 @@ class AttemptResultView(APIView):
         if not attempt.is_finished:
             return Response({"detail": _("This attempt has not been submitted yet."), "code": "in_progress"}, status=status.HTTP_409_CONFLICT)
         return Response(_result_payload(attempt, request.user))
+
+
+class AttemptFocusView(APIView):
+    """Focus losses (切屏) of the caller's own unfinished attempt, sent by the attempt page: 202 with how many
+    were recorded. At most 20 events a request, 30 requests a minute (429 past that) and 500 an attempt."""
+
+    @extend_schema(
+        request={"application/json": {"type": "object", "properties": {"events": {"type": "array", "items": {"type": "object"}}}}},
+        responses={202: OpenApiResponse(description='{"recorded": n}'), 400: ERROR, 404: ERROR, 409: ERROR, 429: ERROR},
+        summary="Record that the attempt page was hidden or lost focus",
+    )
+    def post(self, request, pk: int):
+        events = request.data.get("events") if isinstance(request.data, dict) else None
+        if not isinstance(events, list):
+            return Response({"detail": _("Send {\"events\": [{\"kind\": \"hidden\", \"ms\": 1200}]}."), "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            recorded = focus.record_focus_losses(attempt_id=pk, user_id=request.user.pk, events=events)
+        except Attempt.DoesNotExist:
+            raise NotFound() from None
+        except focus.TooManyReports as error:
+            return _error(error, status.HTTP_429_TOO_MANY_REQUESTS)
+        except services.QuizError as error:
+            return _error(error)
+        return Response({"recorded": recorded}, status=status.HTTP_202_ACCEPTED)
