@@ -243,7 +243,7 @@ class ResultRow:
 
 
 def quiz_results(*, quiz: Quiz, viewer: User, team: CountyTeam | None = None) -> list[ResultRow]:
-    """Each visible trainee who attempted `quiz`: their attempts (with `focus_losses` and `seconds_away`)
+    """Each visible trainee who attempted `quiz`: their attempts (with `focus_loss_count` and `seconds_away`)
     and quiz grade. Four queries."""
     trainees = visible_trainees(viewer)
     attempts = Attempt.objects.filter(quiz=quiz, user__in=trainees).defer("layout").select_related("user").order_by("user_id", "number")
@@ -262,7 +262,7 @@ def quiz_results(*, quiz: Quiz, viewer: User, team: CountyTeam | None = None) ->
     away = focus_loss_summary(a.pk for attempts_of in by_user.values() for a in attempts_of)
     for attempts_of in by_user.values():
         for attempt in attempts_of:
-            attempt.focus_losses, attempt.seconds_away = away.get(attempt.pk, (0, 0))
+            attempt.focus_loss_count, attempt.seconds_away = away.get(attempt.pk, (0, 0))
     rows = []
     for user_id, user_attempts in by_user.items():
         grade = final_percent(user_attempts, quiz.grading_method)

@@ -197,7 +197,7 @@ class ResultRowSerializer(serializers.Serializer):
         return [
             {"id": a.pk, "number": a.number, "status": a.status, "percent": None if a.percent is None else str(a.percent),
              "passed": a.passed, "submitted_at": a.submitted_at,
-             "focus_losses": getattr(a, "focus_losses", 0), "seconds_away": getattr(a, "seconds_away", 0)}
+             "focus_losses": getattr(a, "focus_loss_count", 0), "seconds_away": getattr(a, "seconds_away", 0)}
             for a in row.attempts
         ]
 
