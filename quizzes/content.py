@@ -54,7 +54,8 @@ def _identity(quiz: Quiz) -> tuple:
 
 
 def _key(quiz: Quiz) -> str:
-    return "quizzes:content:%s:%s:%s" % _identity(quiz)
+    pk, created, version = _identity(quiz)
+    return f"quizzes:content:{pk}:{created}:{version}"
 
 
 def build_content(quiz: Quiz) -> QuizContent:

@@ -26,8 +26,8 @@ from lms.fields import SafeRichTextField
 from lms.models import User
 from lms.services import record_audit
 
-from .importers import ImportIssue, ParsedQuestion, ParseResult, aiken, decode, gift, html_to_text, moodle_xml, xlsx
 from .content import bank_changed
+from .importers import ImportIssue, ParsedQuestion, ParseResult, aiken, decode, gift, html_to_text, moodle_xml, xlsx
 from .models import Choice, Question, QuestionCategory
 from .question_images import ImageStore
 from .question_rules import check_question

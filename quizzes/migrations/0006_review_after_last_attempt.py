@@ -24,16 +24,26 @@ def demo_exams_review_immediately(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quizzes', '0005_question_bank_source_fields'),
+        ("quizzes", "0005_question_bank_source_fields"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='quiz',
-            name='review_policy',
-            field=models.CharField(choices=[('after_last', 'Score right away; answers after the last allowed attempt or when the quiz closes'), ('immediately', 'Right after submitting'), ('after_close', 'After the quiz closes'), ('never', 'Never (score only)')], default='after_last', help_text='When trainees see the right answers and feedback; the score is always shown right away. “After the quiz closes” needs a close date; without one they never see them.', max_length=16, verbose_name='show answers and feedback'),
+            model_name="quiz",
+            name="review_policy",
+            field=models.CharField(
+                choices=[
+                    ("after_last", "Score right away; answers after the last allowed attempt or when the quiz closes"),
+                    ("immediately", "Right after submitting"),
+                    ("after_close", "After the quiz closes"),
+                    ("never", "Never (score only)"),
+                ],
+                default="after_last",
+                help_text="When trainees see the right answers and feedback; the score is always shown right away. “After the quiz closes” needs a close date; without one they never see them.",
+                max_length=16,
+                verbose_name="show answers and feedback",
+            ),
         ),
         migrations.RunPython(demo_exams_review_after_last_attempt, demo_exams_review_immediately),
-]
+    ]

@@ -5,36 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quizzes', '0006_review_after_last_attempt'),
+        ("quizzes", "0006_review_after_last_attempt"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attempt',
-            name='holder',
-            field=models.CharField(blank=True, default='', editable=False, max_length=32, verbose_name='answering client'),
+            model_name="attempt",
+            name="holder",
+            field=models.CharField(blank=True, default="", editable=False, max_length=32, verbose_name="answering client"),
         ),
         migrations.AddField(
-            model_name='quiz',
-            name='content_version',
+            model_name="quiz",
+            name="content_version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.CreateModel(
-            name='FocusLoss',
+            name="FocusLoss",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('hidden', 'Page hidden (switched tab or app)'), ('blur', 'Window lost focus')], max_length=8, verbose_name='kind')),
-                ('returned_at', models.DateTimeField(verbose_name='returned')),
-                ('duration_ms', models.PositiveIntegerField(verbose_name='duration (ms)')),
-                ('attempt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='focus_losses', to='quizzes.attempt', verbose_name='attempt')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("hidden", "Page hidden (switched tab or app)"), ("blur", "Window lost focus")],
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("returned_at", models.DateTimeField(verbose_name="returned")),
+                ("duration_ms", models.PositiveIntegerField(verbose_name="duration (ms)")),
+                (
+                    "attempt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="focus_losses",
+                        to="quizzes.attempt",
+                        verbose_name="attempt",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'focus loss',
-                'verbose_name_plural': 'focus losses',
-                'ordering': ['attempt', 'returned_at', 'pk'],
-                'indexes': [models.Index(fields=['attempt', 'returned_at'], name='quizzes_foc_attempt_492477_idx')],
+                "verbose_name": "focus loss",
+                "verbose_name_plural": "focus losses",
+                "ordering": ["attempt", "returned_at", "pk"],
+                "indexes": [models.Index(fields=["attempt", "returned_at"], name="quizzes_foc_attempt_492477_idx")],
             },
         ),
     ]

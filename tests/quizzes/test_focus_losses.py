@@ -59,7 +59,13 @@ def test_bad_reports_are_refused_or_skipped(client, trainee, attempt):
     client.force_login(trainee)
     assert _post(client, attempt.pk, "many").status_code == 400
     assert client.post(f"/api/v1/attempts/{attempt.pk}/focus/", "not json", content_type="application/json").status_code == 400
-    weird = [{"kind": "hidden", "ms": -5}, {"kind": "<script>", "ms": 10}, {"kind": "blur", "ms": True}, "x", {"kind": "blur", "ms": 10**12}]
+    weird = [
+        {"kind": "hidden", "ms": -5},
+        {"kind": "<script>", "ms": 10},
+        {"kind": "blur", "ms": True},
+        "x",
+        {"kind": "blur", "ms": 10**12},
+    ]
     response = _post(client, attempt.pk, weird)
     assert response.status_code == 202 and response.json() == {"recorded": 1}
     # A duration longer than the attempt has run is cut to the attempt's age.

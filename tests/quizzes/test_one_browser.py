@@ -25,8 +25,12 @@ def _browser(user):
 
 
 def _put(client, attempt_id, qid, cid, **headers):
-    return client.put(f"/api/v1/attempts/{attempt_id}/answers/", {"answers": {str(qid): {"choices": [cid]}}},
-                      content_type="application/json", headers=headers)
+    return client.put(
+        f"/api/v1/attempts/{attempt_id}/answers/",
+        {"answers": {str(qid): {"choices": [cid]}}},
+        content_type="application/json",
+        headers=headers,
+    )
 
 
 def test_second_browser_takes_over_and_the_first_is_told(trainee, exam):

@@ -17,8 +17,11 @@ EXPLANATION = "解析：转载的信息来源填原发布单位"
 
 @pytest.fixture
 def item():
-    return question(stem="<p>转载信息的来源填什么？</p>", options=[("原发布单位", 100, "答对了：原发布单位"), ("本单位", 0, "再想想")],
-                    explanation=f"<p>{EXPLANATION}</p>")
+    return question(
+        stem="<p>转载信息的来源填什么？</p>",
+        options=[("原发布单位", 100, "答对了：原发布单位"), ("本单位", 0, "再想想")],
+        explanation=f"<p>{EXPLANATION}</p>",
+    )
 
 
 def _fail(q, user, item):
@@ -37,7 +40,7 @@ def test_failed_attempt_shows_score_but_no_answers_while_retries_remain(client, 
     html = client.get(reverse("quizzes:result", args=[first.pk])).content.decode()
     assert "0%" in html and EXPLANATION not in html and "答对了" not in html and "quiz-right" not in html
     assert "用完" in html  # the note says when the answers will be shown
-    assert 'quiz-question--wrong' not in html  # which question was wrong is a hint too
+    assert "quiz-question--wrong" not in html  # which question was wrong is a hint too
     api = client.get(f"/api/v1/attempts/{first.pk}/result/").json()
     assert api["percent"] == "0.00" and api["answers_visible"] is False
     assert EXPLANATION not in json.dumps(api, ensure_ascii=False) and api["questions"][0].get("fraction") is None
@@ -63,7 +66,9 @@ def test_unlimited_attempts_show_answers_only_when_the_quiz_closes(client, train
 
 def test_a_gate_withholds_answers_the_policy_would_show_and_staff_still_see_them(client, trainee, trainer, item):
     q = quiz([item], max_attempts=1)
-    attempt = services.submit_attempt(attempt=services.start_attempt(quiz=q, user=trainee), user=trainee, answers={item.pk: right_answer(item)})
+    attempt = services.submit_attempt(
+        attempt=services.start_attempt(quiz=q, user=trainee), user=trainee, answers={item.pk: right_answer(item)}
+    )
 
     def sitting_still_open(a):
         return False if a.quiz_id == q.pk else None

@@ -18,8 +18,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def exam(team):
-    items = [question(name=f"第{n}题", stem=f"<p>第{n}题：哪一项正确？</p>",
-                      options=[(f"选项{k}", 100 if k == 0 else 0, "") for k in range(4)]) for n in range(16)]
+    items = [
+        question(
+            name=f"第{n}题",
+            stem=f"<p>第{n}题：哪一项正确？</p>",
+            options=[(f"选项{k}", 100 if k == 0 else 0, "") for k in range(4)],
+        )
+        for n in range(16)
+    ]
     q = quiz(items, max_attempts=1, time_limit_minutes=30, shuffle_questions=True, shuffle_choices=True)
     # Somebody else started first: the storm's content is cached by then (the quiz as a request loads it).
     q.refresh_from_db()
@@ -75,7 +81,9 @@ def test_autosave_and_submit_query_counts(exam, trainee, django_assert_max_num_q
     first = body["questions"][0]
     url = f"/api/v1/attempts/{body['id']}/answers/"
     with django_assert_max_num_queries(6):
-        saved = client.put(url, {"answers": {str(first["id"]): {"choices": [first["options"][0]["id"]]}}}, content_type="application/json")
+        saved = client.put(
+            url, {"answers": {str(first["id"]): {"choices": [first["options"][0]["id"]]}}}, content_type="application/json"
+        )
     assert saved.status_code == 200
     with django_assert_max_num_queries(20):  # grading, audit event (+ Wagtail reference index), result
         submitted = client.post(f"/api/v1/attempts/{body['id']}/submit/", {}, content_type="application/json")
@@ -119,7 +127,9 @@ def test_a_retry_draws_questions_not_asked_before(trainee):
     pool = [question(category, name=f"池{i}") for i in range(6)]
     q = quiz(draws=[(category, 3)], max_attempts=0, review_policy="immediately")
     first = services.start_attempt(quiz=q, user=trainee)
-    services.submit_attempt(attempt=first, user=trainee, answers={i: wrong_answer(Question.objects.get(pk=i)) for i in first.question_ids()})
+    services.submit_attempt(
+        attempt=first, user=trainee, answers={i: wrong_answer(Question.objects.get(pk=i)) for i in first.question_ids()}
+    )
     second = services.start_attempt(quiz=q, user=trainee)
     assert not set(first.question_ids()) & set(second.question_ids())
     assert set(first.question_ids()) | set(second.question_ids()) == {p.pk for p in pool}
