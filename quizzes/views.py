@@ -33,9 +33,12 @@ def quiz_detail(request, quiz_id: int):
     if not quiz.is_published and not permissions.can_manage_quizzes(request.user):
         raise Http404
     outcome = selectors.outcome(user=request.user, quiz=quiz)
-    if outcome.open_attempt:
-        outcome.open_attempt = services.close_if_overdue(attempt=outcome.open_attempt)
-        outcome = selectors.outcome(user=request.user, quiz=quiz)
+    open_attempt = outcome.open_attempt
+    if open_attempt is not None:
+        # A property of the outcome: close the attempt if its time ran out, then read the outcome again.
+        open_attempt.quiz = quiz
+        if services.close_if_overdue(attempt=open_attempt).is_finished:
+            outcome = selectors.outcome(user=request.user, quiz=quiz)
     return render(
         request,
         "quizzes/quiz_detail.html",

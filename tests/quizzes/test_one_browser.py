@@ -105,3 +105,12 @@ def test_someone_else_cannot_take_over_an_attempt(trainee, other_trainee, exam):
     right = items[0].choices.get(fraction=100).pk
     assert _put(intruder, attempt.pk, items[0].pk, right).status_code == 404
     assert _put(owner, attempt.pk, items[0].pk, right).status_code == 200
+
+
+def test_quiz_page_with_an_unfinished_attempt_offers_to_continue(trainee, exam):
+    q, _items = exam
+    browser = _browser(trainee)
+    browser.post(reverse("quizzes:start", args=[q.pk]))
+    attempt = Attempt.objects.get(user=trainee)
+    page = browser.get(reverse("quizzes:detail", args=[q.pk]))
+    assert page.status_code == 200 and reverse("quizzes:attempt", args=[attempt.pk]) in page.content.decode()
