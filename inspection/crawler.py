@@ -9,6 +9,7 @@ summaries) and stores what comes back; `inspect_site` runs it without any regist
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ class Crawler:
         self.result = CrawlResult(start_url=start_url)
         self.robots: Protego | None = None
         self.deadline = 0.0
+        self.lock = threading.Lock()
 
     # -- fetching with the cache ---------------------------------------------------------------------
     def _stop_reason(self) -> str:
@@ -93,12 +95,14 @@ class Crawler:
         """The summary of an HTML page of the site (fetched, or from the cache when the server says 304)."""
         if url in self.result.pages:
             return self.result.pages[url]
-        reason = self._stop_reason()
-        if reason:
-            self.result.capped = self.result.capped or reason
-            return None
         if not self._allowed_by_robots(url):
             return None
+        with self.lock:  # reserve the page under the cap before fetching (two threads fetch at once)
+            reason = self._stop_reason()
+            if reason:
+                self.result.capped = self.result.capped or reason
+                return None
+            self.result.fetched += 1
         cached = self.old_cache.get(url) or {}
         fresh = cached.get("matcher") == self.matcher.version
         response = fetch(
@@ -110,7 +114,6 @@ class Crawler:
             etag=cached.get("etag", "") if fresh else "",
             last_modified=cached.get("last_modified", "") if fresh else "",
         )
-        self.result.fetched += 1
         if self.progress:
             self.progress(self.result)
         summary = self._summarise(response, cached, url)

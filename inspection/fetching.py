@@ -199,7 +199,11 @@ def fetch(
                 with client.stream("GET", current, headers=headers) as response:
                     result.status = response.status_code
                     result.final_url = current
-                    if response.is_redirect:
+                    if response.status_code == 304:
+                        result.not_modified = True
+                        result.etag, result.last_modified = etag, last_modified
+                        return result
+                    if response.status_code in (301, 302, 303, 307, 308):
                         target = urljoin(current, response.headers.get("location", ""))
                         result.redirects.append(target)
                         if not same_host(target, url):
@@ -218,9 +222,6 @@ def fetch(
                     result.content_type = response.headers.get("content-type", "").lower()
                     result.etag = response.headers.get("etag", "")
                     result.last_modified = response.headers.get("last-modified", "")
-                    if response.status_code == 304:
-                        result.not_modified = True
-                        return result
                     if not want_body or response.status_code >= 400:
                         return result
                     chunks, size = [], 0
