@@ -251,7 +251,10 @@ def fetch(
         result.error = _("No answer within %(seconds)s seconds.") % {"seconds": int(limits.page_seconds)}
     except (httpx.HTTPError, OSError) as error:
         result.error_code = "unreachable"
-        result.error = _("Cannot connect: %(error)s") % {"error": (str(error) or error.__class__.__name__)[:200]}
+        result.error = _("Cannot connect to %(host)s: %(error)s") % {
+            "host": urlsplit(current).netloc,
+            "error": (str(error) or error.__class__.__name__)[:200],
+        }
     finally:
         result.elapsed = time.monotonic() - started
     return result

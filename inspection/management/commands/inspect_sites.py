@@ -18,7 +18,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--today", help="reference date YYYY-MM-DD")
         parser.add_argument("--inline", action="store_true", help="run here instead of queuing for the workers")
-        parser.add_argument("--parallel", type=int, default=4, help="sites inspected at once with --inline (different hosts)")
+        parser.add_argument("--parallel", type=int, default=1, help="sites inspected at once with --inline (different hosts; use >1 on PostgreSQL)")
         parser.add_argument("--wait", action="store_true", help="queue, then print progress until every run is finished")
 
     def handle(self, *args, **options):
@@ -44,11 +44,16 @@ class Command(BaseCommand):
                 finally:
                     close_old_connections()
 
-            with ThreadPoolExecutor(max_workers=max(1, options["parallel"])) as pool:
-                for run in pool.map(work, [run.pk for run in runs]):
-                    done += 1
-                    if run is not None:
-                        self.stdout.write(f"[{done}/{total}] {run.site.name}: {run.verdict or run.state} {run.score or ''} {run.error[:80]}")
+            ids = [run.pk for run in runs]
+            if options["parallel"] <= 1:
+                results = (execute_run(run_id=run_id) for run_id in ids)
+            else:
+                # Each thread has its own database connection (PostgreSQL in production).
+                results = ThreadPoolExecutor(max_workers=options["parallel"]).map(work, ids)
+            for run in results:
+                done += 1
+                if run is not None:
+                    self.stdout.write(f"[{done}/{total}] {run.site.name}: {run.verdict or run.state} {run.score or ''} {run.error[:80]}")
         elif options["wait"]:
             ids = [run.pk for run in runs]
             while True:
