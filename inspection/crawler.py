@@ -130,13 +130,15 @@ class Crawler:
             self.result.cache[url] = cached
             return summary
         if not response.ok or not response.is_html or not response.text:
-            self.result.page_errors.append({
-                "url": url,
-                "code": response.error_code or ("not_html" if response.ok else "status"),
-                "status": response.status,
-                "message": response.error or (_("HTTP status %(status)s") % {"status": response.status}),
-                "offsite": response.offsite_redirect,
-            })
+            self.result.page_errors.append(
+                {
+                    "url": url,
+                    "code": response.error_code or ("not_html" if response.ok else "status"),
+                    "status": response.status,
+                    "message": response.error or (_("HTTP status %(status)s") % {"status": response.status}),
+                    "offsite": response.offsite_redirect,
+                }
+            )
             return None
         summary = parse_page(response.text, response.final_url or url)
         summary["errors"] = self.matcher.find(page_text(response.text))
@@ -172,7 +174,11 @@ class Crawler:
             return
         parts = urlsplit(self.start_url)
         response = fetch(
-            client, self.gate, f"{parts.scheme}://{parts.netloc}/robots.txt", limits=self.limits, allow_internal=self.allow_internal
+            client,
+            self.gate,
+            f"{parts.scheme}://{parts.netloc}/robots.txt",
+            limits=self.limits,
+            allow_internal=self.allow_internal,
         )
         if response.ok and response.body:
             self.robots = Protego.parse(response.body.decode("utf-8", "replace"))

@@ -11,9 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_FULL = re.compile(
-    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
-)
+_FULL = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?")
 # A month-day date standing alone (list items: "[11-20]", "11-20", "11月20日"): never inside a longer number.
 _MONTH_DAY = re.compile(r"(?<![\d\-/.年])(?P<m>\d{1,2})(?:-|/|月)(?P<d>\d{1,2})(?:日)?(?![\d\-/.:])")
 _LABEL = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|更新时间|日期|时间)\s*[:：]?\s*")

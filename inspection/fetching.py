@@ -82,7 +82,9 @@ def check_url(url: str, *, allow_internal: bool) -> None:
     if allow_internal:
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(
+            parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
+        )
     except (socket.gaierror, UnicodeError, ValueError):
         raise RefusedURL(_("The host %(host)s cannot be found (DNS).") % {"host": parts.hostname})
     for info in infos:

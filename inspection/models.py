@@ -53,7 +53,11 @@ class SiteColumn(models.Model):
     name = models.CharField(_("name"), max_length=100)
     detected_kind = models.CharField(_("class found"), max_length=20, choices=ColumnKind.choices, default=ColumnKind.OTHER)
     kind = models.CharField(
-        _("class set by the bureau"), max_length=20, choices=ColumnKind.choices, blank=True, help_text=_("Empty: the class found.")
+        _("class set by the bureau"),
+        max_length=20,
+        choices=ColumnKind.choices,
+        blank=True,
+        help_text=_("Empty: the class found."),
     )
     excluded = models.BooleanField(_("excluded from checks"), default=False)
     first_seen = models.DateTimeField(_("first seen"), auto_now_add=True)
@@ -88,7 +92,9 @@ class ExpressionRule(models.Model):
 class RuleWeight(models.Model):
     """The bureau's deduction for a rule, replacing the documented default."""
 
-    rule = models.CharField(_("rule"), max_length=40, unique=True, choices=[(rule.id, f"{rule.id}：{rule.wording}") for rule in RULES])
+    rule = models.CharField(
+        _("rule"), max_length=40, unique=True, choices=[(rule.id, f"{rule.id}：{rule.wording}") for rule in RULES]
+    )
     points = models.DecimalField(_("points per finding"), max_digits=5, decimal_places=2)
     cap = models.DecimalField(_("at most"), max_digits=5, decimal_places=2)
 
@@ -134,7 +140,9 @@ class InspectionRun(models.Model):
         ordering = ["-created_at"]
         constraints = [
             # One run in flight per site: a second request joins the first instead of crawling twice.
-            models.UniqueConstraint(fields=["site"], condition=Q(state__in=["queued", "running"]), name="inspection_one_active_run_per_site")
+            models.UniqueConstraint(
+                fields=["site"], condition=Q(state__in=["queued", "running"]), name="inspection_one_active_run_per_site"
+            )
         ]
         indexes = [models.Index(fields=["site", "-created_at"])]
 
@@ -215,7 +223,9 @@ class Rectification(models.Model):
         verbose_name_plural = _("rectification items")
         ordering = ["closed_at", "deadline", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["site", "key"], condition=Q(closed_at__isnull=True), name="inspection_one_open_item_per_finding")
+            models.UniqueConstraint(
+                fields=["site", "key"], condition=Q(closed_at__isnull=True), name="inspection_one_open_item_per_finding"
+            )
         ]
 
     def __str__(self) -> str:

@@ -83,12 +83,14 @@ def parse_page(html: str, url: str) -> dict:
         if not href or not text:
             continue
         title = _text(link) or text
-        items.append({
-            "title": title[:120],
-            "href": href,
-            "dates": dates.encode_item_date(text),
-            "unanswered": any(word in text for word in _UNANSWERED),
-        })
+        items.append(
+            {
+                "title": title[:120],
+                "href": href,
+                "dates": dates.encode_item_date(text),
+                "unanswered": any(word in text for word in _UNANSWERED),
+            }
+        )
 
     next_page = None
     for a in tree.css("a[href]"):

@@ -34,7 +34,12 @@ class Rule:
 
 RULES = [
     Rule("severe_error", "存在严重错别字或严重表述错误", CHECKLIST, veto="出现1处即否决", lesson="信息每日更新"),
-    Rule("site_unavailable", "网站不能访问：监测1周，每天20次以上，超过15秒打不开为不可访问，累计不可访问比例≥5%", CHECKLIST, veto="比例≥5%"),
+    Rule(
+        "site_unavailable",
+        "网站不能访问：监测1周，每天20次以上，超过15秒打不开为不可访问，累计不可访问比例≥5%",
+        CHECKLIST,
+        veto="比例≥5%",
+    ),
     Rule("home_not_updated", "首页栏目信息超过2周未更新", CHECKLIST, veto="首页2周无新信息", lesson="信息每日更新"),
     Rule(
         "column_not_updated",
@@ -68,7 +73,9 @@ PASS, FAIL = "pass", "fail"
 VERDICT_LABELS = {PASS: _("合格"), FAIL: _("不合格")}
 
 
-def _finding(rule: str, *, url: str, column: str = "", item: str = "", dates_: dict | None = None, evidence: str = "", key: str = ""):
+def _finding(
+    rule: str, *, url: str, column: str = "", item: str = "", dates_: dict | None = None, evidence: str = "", key: str = ""
+):
     return {
         "rule": rule,
         "key": f"{rule}|{key or url}|{item}"[:500],
@@ -112,16 +119,26 @@ def evaluate(
     for url, page in crawl.pages.items():
         for error in page.get("errors", []):
             findings.append(
-                _finding("severe_error", url=url, column=page.get("column", ""), item=error["wrong"],
-                         evidence=f"“{error['wrong']}”应为“{error['right']}”：…{error['context']}…")
+                _finding(
+                    "severe_error",
+                    url=url,
+                    column=page.get("column", ""),
+                    item=error["wrong"],
+                    evidence=f"“{error['wrong']}”应为“{error['right']}”：…{error['context']}…",
+                )
             )
 
     # Availability: the week's probes, and this run's own visit of the home page.
     if availability and availability.get("probes"):
         ratio = availability["failures"] / availability["probes"]
         if ratio >= AVAILABILITY_VETO_RATIO:
-            findings.append(_finding("site_unavailable", url=crawl.start_url, evidence=(
-                f"近7天监测{availability['probes']}次，不可访问{availability['failures']}次（{ratio:.1%}）")))
+            findings.append(
+                _finding(
+                    "site_unavailable",
+                    url=crawl.start_url,
+                    evidence=(f"近7天监测{availability['probes']}次，不可访问{availability['failures']}次（{ratio:.1%}）"),
+                )
+            )
     if crawl.home_failed:
         findings.append(_finding("slow_page", url=crawl.start_url, evidence=f"首页加载用时{crawl.home_elapsed:.1f}秒"))
 
@@ -131,11 +148,23 @@ def evaluate(
     basis = "首页"
     if not home_dates:
         basis = "各二级栏目（首页仅为导航）"
-        home_dates = [d for page in crawl.pages.values() if page.get("kind") == "column" for item in page["items"] for d in item["dates"]]
+        home_dates = [
+            d for page in crawl.pages.values() if page.get("kind") == "column" for item in page["items"] for d in item["dates"]
+        ]
     newest = _newest(home_dates, today)
     if newest is None or (today - newest).days > 14:
-        findings.append(_finding("home_not_updated", url=crawl.start_url, dates_={"newest": newest.isoformat() if newest else None}, evidence=(
-            f"{basis}最新信息日期：{newest.isoformat()}，距检查日{(today - newest).days}天" if newest else f"{basis}没有带日期的信息")))
+        findings.append(
+            _finding(
+                "home_not_updated",
+                url=crawl.start_url,
+                dates_={"newest": newest.isoformat() if newest else None},
+                evidence=(
+                    f"{basis}最新信息日期：{newest.isoformat()}，距检查日{(today - newest).days}天"
+                    if newest
+                    else f"{basis}没有带日期的信息"
+                ),
+            )
+        )
 
     # Columns: blank, not updated in their window, unanswered messages.
     stale_news_notice = stale_any = blank = 0
@@ -146,14 +175,25 @@ def evaluate(
             column_report.append({**column, "state": "unread", "newest": None, "items": 0})
             continue
         items = [item for page in pages for item in page["items"] if same_host(item["href"], crawl.start_url) or item["dates"]]
-        article_dates = [p["published"] for p in crawl.pages.values() if p.get("column") == column["url"] and p.get("kind") == "article" and p.get("published")]
+        article_dates = [
+            p["published"]
+            for p in crawl.pages.values()
+            if p.get("column") == column["url"] and p.get("kind") == "article" and p.get("published")
+        ]
         stored = [d for item in items for d in item["dates"]] + article_dates
         newest_col = _newest(stored, today)
         state = "ok"
         if not items:
             state = "blank"
             blank += 1
-            findings.append(_finding("blank_column", url=column["url"], column=column["name"], evidence="栏目列表没有任何信息" + ("（页面显示“暂无信息”）" if any(p["empty_notice"] for p in pages) else "")))
+            findings.append(
+                _finding(
+                    "blank_column",
+                    url=column["url"],
+                    column=column["name"],
+                    evidence="栏目列表没有任何信息" + ("（页面显示“暂无信息”）" if any(p["empty_notice"] for p in pages) else ""),
+                )
+            )
         elif column["kind"] == ColumnKind.INTERACTION:
             for item in items:
                 asked = _newest(item["dates"][:1], today)
@@ -161,8 +201,16 @@ def evaluate(
                     continue
                 waited = (today - asked).days
                 if waited > UNANSWERED_DAYS and waited <= 365:
-                    findings.append(_finding("unanswered_message", url=column["url"], column=column["name"], item=item["title"],
-                                             dates_={"asked": asked.isoformat()}, evidence=f"留言于{asked.isoformat()}，{waited}天未回复"))
+                    findings.append(
+                        _finding(
+                            "unanswered_message",
+                            url=column["url"],
+                            column=column["name"],
+                            item=item["title"],
+                            dates_={"asked": asked.isoformat()},
+                            evidence=f"留言于{asked.isoformat()}，{waited}天未回复",
+                        )
+                    )
         else:
             window = WINDOW_DAYS.get(column["kind"])
             if window is not None and (newest_col is None or (today - newest_col).days > window):
@@ -170,10 +218,22 @@ def evaluate(
                 stale_any += 1
                 if column["kind"] in (ColumnKind.NEWS, ColumnKind.NOTICE):
                     stale_news_notice += 1
-                findings.append(_finding("column_not_updated", url=column["url"], column=column["name"],
-                                         dates_={"newest": newest_col.isoformat() if newest_col else None, "window_days": window},
-                                         evidence=(f"最新信息{newest_col.isoformat()}，超过{window}天未更新" if newest_col else "栏目信息没有发布日期，视为未更新")))
-        column_report.append({**column, "state": state, "newest": newest_col.isoformat() if newest_col else None, "items": len(items)})
+                findings.append(
+                    _finding(
+                        "column_not_updated",
+                        url=column["url"],
+                        column=column["name"],
+                        dates_={"newest": newest_col.isoformat() if newest_col else None, "window_days": window},
+                        evidence=(
+                            f"最新信息{newest_col.isoformat()}，超过{window}天未更新"
+                            if newest_col
+                            else "栏目信息没有发布日期，视为未更新"
+                        ),
+                    )
+                )
+        column_report.append(
+            {**column, "state": state, "newest": newest_col.isoformat() if newest_col else None, "items": len(items)}
+        )
 
     # Links and images, each checked once in the run.
     for href, entry in crawl.links.items():
@@ -186,18 +246,32 @@ def evaluate(
         broken = status >= 400 or code == "redirect_loop" or (internal and code in ("unreachable", "slow"))
         if broken:
             rule = "broken_image" if entry["image"] else "broken_link"
-            findings.append(_finding(rule, url=source, item=href, key=href,
-                                     evidence=(f"HTTP {status}" if status >= 400 else entry.get("message", "")) + f"（出现在{len(entry['sources'])}个页面）"))
+            findings.append(
+                _finding(
+                    rule,
+                    url=source,
+                    item=href,
+                    key=href,
+                    evidence=(f"HTTP {status}" if status >= 400 else entry.get("message", ""))
+                    + f"（出现在{len(entry['sources'])}个页面）",
+                )
+            )
     for url, page in crawl.pages.items():
         if page.get("truncated"):
-            findings.append(_finding("page_too_large", url=url, column=page.get("column", ""), evidence="页面超过检查上限，只读取了前一部分"))
+            findings.append(
+                _finding("page_too_large", url=url, column=page.get("column", ""), evidence="页面超过检查上限，只读取了前一部分")
+            )
         if page.get("slow") and url != crawl.start_url:
             findings.append(_finding("slow_page", url=url, column=page.get("column", ""), evidence="页面超过15秒未加载完"))
         if page.get("kind") == "article" and page.get("content_images", 0) == 0:
-            findings.append(_finding("article_without_picture", url=url, column=page.get("column", ""), item=page.get("title", "")))
+            findings.append(
+                _finding("article_without_picture", url=url, column=page.get("column", ""), item=page.get("title", ""))
+            )
         for image in page.get("images", []):
             if not image["alt"]:
-                findings.append(_finding("image_without_alt", url=url, item=image["src"], key=image["src"], evidence=image["src"]))
+                findings.append(
+                    _finding("image_without_alt", url=url, item=image["src"], key=image["src"], evidence=image["src"])
+                )
     for error in crawl.page_errors:
         if error["code"] == "slow":
             findings.append(_finding("slow_page", url=error["url"], evidence=error["message"]))

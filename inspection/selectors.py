@@ -45,11 +45,19 @@ def team_figures(*, team_ids) -> dict[int, dict]:
 
 
 def open_items(*, teams):
-    return Rectification.objects.filter(team__in=teams, closed_at__isnull=True).select_related("site", "team").order_by("deadline", "pk")
+    return (
+        Rectification.objects.filter(team__in=teams, closed_at__isnull=True)
+        .select_related("site", "team")
+        .order_by("deadline", "pk")
+    )
 
 
 def recent_closed(*, teams, limit: int = 20):
-    return Rectification.objects.filter(team__in=teams, closed_at__isnull=False).select_related("site").order_by("-closed_at")[:limit]
+    return (
+        Rectification.objects.filter(team__in=teams, closed_at__isnull=False)
+        .select_related("site")
+        .order_by("-closed_at")[:limit]
+    )
 
 
 def trend(*, site, limit: int = 30) -> list[InspectionRun]:

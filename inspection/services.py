@@ -18,7 +18,17 @@ from . import rules
 from .crawler import Crawler, SiteUnavailable
 from .expressions import ExpressionMatcher
 from .fetching import Limits, check_url, fetch, make_client
-from .models import AvailabilityProbe, ExpressionRule, Finding, InspectedSite, InspectionRun, PageCache, Rectification, RuleWeight, SiteColumn
+from .models import (
+    AvailabilityProbe,
+    ExpressionRule,
+    Finding,
+    InspectedSite,
+    InspectionRun,
+    PageCache,
+    Rectification,
+    RuleWeight,
+    SiteColumn,
+)
 from .signals import rectification_closed, rectification_opened
 
 logger = logging.getLogger(__name__)
@@ -55,13 +65,17 @@ def register_site(
     return site
 
 
-def request_run(*, site: InspectedSite, actor: User | None = None, today: date | None = None, enqueue: bool = True) -> InspectionRun:
+def request_run(
+    *, site: InspectedSite, actor: User | None = None, today: date | None = None, enqueue: bool = True
+) -> InspectionRun:
     """Queue an inspection of `site` (a run already queued or running is returned instead of a second one)."""
     today = today or timezone.localdate()
     try:
         with transaction.atomic():
             run = InspectionRun.objects.create(site=site, today=today, requested_by=actor)
-            record_audit(actor=actor, action="inspection.run_request", obj=run, team=site.team, after={"today": today.isoformat()})
+            record_audit(
+                actor=actor, action="inspection.run_request", obj=run, team=site.team, after={"today": today.isoformat()}
+            )
     except IntegrityError:
         return InspectionRun.objects.get(site=site, state__in=[InspectionRun.State.QUEUED, InspectionRun.State.RUNNING])
     if enqueue:
@@ -78,7 +92,11 @@ def claim_run(*, run_id: int) -> InspectionRun | None:
         if run is None or run.state in (InspectionRun.State.DONE, InspectionRun.State.FAILED):
             return None
         now = timezone.now()
-        if run.state == InspectionRun.State.RUNNING and run.heartbeat_at and (now - run.heartbeat_at).total_seconds() < lease_seconds():
+        if (
+            run.state == InspectionRun.State.RUNNING
+            and run.heartbeat_at
+            and (now - run.heartbeat_at).total_seconds() < lease_seconds()
+        ):
             return None
         run.state, run.started_at, run.heartbeat_at = InspectionRun.State.RUNNING, now, now
         run.attempts += 1
@@ -124,7 +142,11 @@ def execute_run(*, run_id: int) -> InspectionRun | None:
         run.refresh_from_db()
         return run
     report = rules.evaluate(
-        crawl, today=run.today, column_overrides=overrides, weights=weights(), availability=availability(site=site, today=run.today)
+        crawl,
+        today=run.today,
+        column_overrides=overrides,
+        weights=weights(),
+        availability=availability(site=site, today=run.today),
     )
     return store_results(run=run, crawl=crawl, report=report)
 
@@ -141,16 +163,28 @@ def store_results(*, run: InspectionRun, crawl, report: dict) -> InspectionRun:
     run = InspectionRun.objects.select_for_update().select_related("site", "site__team").get(pk=run.pk)
     site = run.site
     Finding.objects.filter(run=run).delete()  # a redone run replaces what a dead worker may have left
-    Finding.objects.bulk_create([
-        Finding(run=run, rule=f["rule"], key=f["key"], url=f["url"][:500], column=f["column"][:500], item=f["item"][:500],
-                dates=f["dates"], evidence=f["evidence"])
-        for f in report["findings"]
-    ])
+    Finding.objects.bulk_create(
+        [
+            Finding(
+                run=run,
+                rule=f["rule"],
+                key=f["key"],
+                url=f["url"][:500],
+                column=f["column"][:500],
+                item=f["item"][:500],
+                dates=f["dates"],
+                evidence=f["evidence"],
+            )
+            for f in report["findings"]
+        ]
+    )
     _store_columns(site=site, columns=crawl.columns)
     if crawl.cache:
         PageCache.objects.bulk_create(
             [PageCache(site=site, url=url[:500], data=data) for url, data in crawl.cache.items() if len(url) <= 500],
-            update_conflicts=True, unique_fields=["site", "url"], update_fields=["data", "updated_at"],
+            update_conflicts=True,
+            unique_fields=["site", "url"],
+            update_fields=["data", "updated_at"],
         )
     run.state, run.finished_at, run.pages = InspectionRun.State.DONE, timezone.now(), len(crawl.pages)
     run.verdict, run.deciding_rule, run.score = report["verdict"], report["deciding_rule"], report["score"]
@@ -158,8 +192,16 @@ def store_results(*, run: InspectionRun, crawl, report: dict) -> InspectionRun:
     run.save()
     sync_rectifications(run=run, findings=report["findings"], visited=set(crawl.pages), complete=not crawl.capped)
     record_audit(
-        actor=run.requested_by, action="inspection.verdict", obj=run, team=site.team,
-        after={"verdict": run.verdict, "deciding_rule": run.deciding_rule, "score": report["score"], "findings": len(report["findings"])},
+        actor=run.requested_by,
+        action="inspection.verdict",
+        obj=run,
+        team=site.team,
+        after={
+            "verdict": run.verdict,
+            "deciding_rule": run.deciding_rule,
+            "score": report["score"],
+            "findings": len(report["findings"]),
+        },
     )
     return run
 
@@ -203,11 +245,23 @@ def sync_rectifications(*, run: InspectionRun, findings: list[dict], visited: se
         rule = rules.RULES_BY_ID[finding["rule"]]
         lesson_url, lesson_title = _lesson_for(rule.id, lessons)
         days = 7 if rule.veto else 30
-        opened.append(Rectification(
-            site=site, team=site.team, key=finding["key"], rule=rule.id, url=finding["url"][:500], column=finding["column"][:500],
-            item=finding["item"][:500], evidence=finding["evidence"], lesson_url=lesson_url, lesson_title=lesson_title,
-            opened_at=now, deadline=run.today + timedelta(days=days), opened_run=run,
-        ))
+        opened.append(
+            Rectification(
+                site=site,
+                team=site.team,
+                key=finding["key"],
+                rule=rule.id,
+                url=finding["url"][:500],
+                column=finding["column"][:500],
+                item=finding["item"][:500],
+                evidence=finding["evidence"],
+                lesson_url=lesson_url,
+                lesson_title=lesson_title,
+                opened_at=now,
+                deadline=run.today + timedelta(days=days),
+                opened_run=run,
+            )
+        )
     Rectification.objects.bulk_create(opened)
     for key, item in open_items.items():
         if key in found_keys or (not complete and item.url not in visited):
@@ -235,14 +289,19 @@ def probe_site(*, site: InspectedSite) -> AvailabilityProbe:
         response = fetch(client, HostGate(1, 0), site.base_url, limits=caps, allow_internal=site.allow_internal)
     ok = response.ok and response.elapsed <= caps.page_seconds and not response.error_code
     detail = response.error or ("" if ok else _("HTTP status %(status)s") % {"status": response.status})
-    return AvailabilityProbe.objects.create(site=site, at=timezone.now(), ok=ok, elapsed=round(response.elapsed, 3), detail=detail[:300])
+    return AvailabilityProbe.objects.create(
+        site=site, at=timezone.now(), ok=ok, elapsed=round(response.elapsed, 3), detail=detail[:300]
+    )
 
 
-def inspect_url(url: str, *, today: date, allow_internal: bool = False, respect_robots: bool = True, caps: Limits | None = None) -> dict:
+def inspect_url(
+    url: str, *, today: date, allow_internal: bool = False, respect_robots: bool = True, caps: Limits | None = None
+) -> dict:
     """Inspect a site without registering it (the `inspect_site` command, practice sites): the report
     with its findings. Raises SiteUnavailable with a clear message when the site cannot be inspected."""
-    crawl = Crawler(url, limits=caps or limits(), allow_internal=allow_internal, respect_robots=respect_robots,
-                    matcher=expression_matcher()).run()
+    crawl = Crawler(
+        url, limits=caps or limits(), allow_internal=allow_internal, respect_robots=respect_robots, matcher=expression_matcher()
+    ).run()
     report = rules.evaluate(crawl, today=today, weights=weights())
     report["url"] = url
     return report

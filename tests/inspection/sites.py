@@ -136,7 +136,13 @@ def never_ending(handler):
 
 
 NEWS = "工作动态"
-COLUMNS_CLEAN = [("/news/", "工作动态"), ("/notice/", "通知公告"), ("/policy/", "政策文件"), ("/ask/", "在线咨询"), ("/trade/", "对外贸易")]
+COLUMNS_CLEAN = [
+    ("/news/", "工作动态"),
+    ("/notice/", "通知公告"),
+    ("/policy/", "政策文件"),
+    ("/ask/", "在线咨询"),
+    ("/trade/", "对外贸易"),
+]
 
 
 def nav_html(columns) -> str:
@@ -145,7 +151,7 @@ def nav_html(columns) -> str:
 
 def article(title: str, published: str, *, picture: bool = True, alt: str = "图片说明", extra: str = "", nav: str = "") -> str:
     image = f'<p><img src="/img/photo.png" alt="{alt}"></p>' if picture else ""
-    return page(title, f"<h1>{title}</h1><div class=\"info\">发布时间：{published}</div>{image}<p>正文内容。{extra}</p>", nav=nav)
+    return page(title, f'<h1>{title}</h1><div class="info">发布时间：{published}</div>{image}<p>正文内容。{extra}</p>', nav=nav)
 
 
 def column_list(items: list[tuple[str, str, str]], *, next_page: str = "", nav: str = "") -> str:
@@ -162,12 +168,22 @@ def build_clean_site() -> Site:
     site.add("/img/photo.png", PNG, "image/png")
     site.add(
         "/",
-        page("某县商务局", '<div class="block"><h3>工作动态</h3><a href="/news/">更多</a><ul>'
-             '<li><a href="/news/a1.html">县商务局召开电商工作会议</a><span>2026-11-28</span></li></ul></div>', nav=nav),
+        page(
+            "某县商务局",
+            '<div class="block"><h3>工作动态</h3><a href="/news/">更多</a><ul>'
+            '<li><a href="/news/a1.html">县商务局召开电商工作会议</a><span>2026-11-28</span></li></ul></div>',
+            nav=nav,
+        ),
         etag='"home-1"',
     )
-    site.add("/news/", column_list([("/news/a1.html", "县商务局召开电商工作会议", "2026-11-28"),
-                                    ("/news/a2.html", "消费季活动启动", "2026年11月20日")], next_page="/news/2.html", nav=nav))
+    site.add(
+        "/news/",
+        column_list(
+            [("/news/a1.html", "县商务局召开电商工作会议", "2026-11-28"), ("/news/a2.html", "消费季活动启动", "2026年11月20日")],
+            next_page="/news/2.html",
+            nav=nav,
+        ),
+    )
     site.add("/news/2.html", column_list([("/news/a3.html", "外贸企业座谈会", "2026/10/02")], nav=nav))
     site.add("/news/a1.html", article("县商务局召开电商工作会议", "2026-11-28 10:30", nav=nav), etag='"a1"')
     site.add("/news/a2.html", article("消费季活动启动", "2026年11月20日", nav=nav))
@@ -176,8 +192,15 @@ def build_clean_site() -> Site:
     site.add("/notice/n1.html", article("关于申报2027年外贸项目的通知", "2026-09-15", nav=nav))
     site.add("/policy/", column_list([("/policy/p1.html", "促进消费若干措施", "2026.08.01")], nav=nav))
     site.add("/policy/p1.html", article("促进消费若干措施", "2026.08.01", nav=nav))
-    site.add("/ask/", page("在线咨询", '<table><tr><td><a href="/ask/q1.html">如何办理对外贸易经营者备案</a></td>'
-                                   "<td>留言时间：2026-10-01</td><td>回复时间：2026-10-03</td></tr></table>", nav=nav))
+    site.add(
+        "/ask/",
+        page(
+            "在线咨询",
+            '<table><tr><td><a href="/ask/q1.html">如何办理对外贸易经营者备案</a></td>'
+            "<td>留言时间：2026-10-01</td><td>回复时间：2026-10-03</td></tr></table>",
+            nav=nav,
+        ),
+    )
     site.add("/ask/q1.html", article("如何办理对外贸易经营者备案", "2026-10-01", nav=nav))
     site.add("/trade/", column_list([("/trade/t1.html", "一季度进出口情况", "2026-04-01")], nav=nav))
     site.add("/trade/t1.html", article("一季度进出口情况", "2026-04-01", nav=nav))
@@ -207,10 +230,17 @@ def build_defect_site(external_base: str = "") -> Site:
     site.add("/logo.png", PNG, "image/png")
     site.add("/img/photo.png", PNG, "image/png")
     external = f'<a href="{external_base}/missing">友好网站</a>' if external_base else ""
-    site.add("/", page("某县商务局", '<div class="block"><h3>工作动态</h3><a href="/news/">更多</a><ul>'
-                                '<li><a href="/news/a1.html">召开全县电商工作会议</a><span>2026-11-01</span></li></ul></div>'
-                                f'<p><a href="/gone.html">失效链接</a> <a href="/loop1">循环跳转</a> <a href="/away">跳到别处</a> {external}</p>'
-                                '<img src="/img/missing.png" alt="缺失的图片">', nav=nav))
+    site.add(
+        "/",
+        page(
+            "某县商务局",
+            '<div class="block"><h3>工作动态</h3><a href="/news/">更多</a><ul>'
+            '<li><a href="/news/a1.html">召开全县电商工作会议</a><span>2026-11-01</span></li></ul></div>'
+            f'<p><a href="/gone.html">失效链接</a> <a href="/loop1">循环跳转</a> <a href="/away">跳到别处</a> {external}</p>'
+            '<img src="/img/missing.png" alt="缺失的图片">',
+            nav=nav,
+        ),
+    )
     # 5 stale news/notice columns: a paginated list, Chinese dates, month-day dates, no dates, GBK.
     site.add("/news/", column_list([("/news/a1.html", "召开全县电商工作会议", "2026-11-01")], next_page="/news/2.html", nav=nav))
     site.add("/news/2.html", column_list([("/news/a2.html", "外贸企业座谈会", "2026-10-01")], nav=nav))
@@ -222,8 +252,12 @@ def build_defect_site(external_base: str = "") -> Site:
     site.add("/notice/n1.html", article("关于开展消费季活动的通知", "2026-05-01", nav=nav))
     site.add("/policy/", column_list([("/policy/p1.html", "促进外贸稳增长措施", "")], nav=nav))
     site.add("/policy/p1.html", page("措施", "<p>没有日期的文件。</p><p><img src='/img/photo.png' alt='配图'></p>", nav=nav))
-    gbk = page("县区动态", '<ul class="list"><li><a href="/county/c1.html">澧县举办农产品展销会</a><span>2026-11-10</span></li></ul>',
-               charset="gbk", nav=nav)
+    gbk = page(
+        "县区动态",
+        '<ul class="list"><li><a href="/county/c1.html">澧县举办农产品展销会</a><span>2026-11-10</span></li></ul>',
+        charset="gbk",
+        nav=nav,
+    )
     site.add("/county/", gbk.encode("gbk"), "text/html")
     site.add("/county/c1.html", article("澧县举办农产品展销会", "2026-11-10", nav=nav))
     # 5 blank columns.
@@ -231,10 +265,17 @@ def build_defect_site(external_base: str = "") -> Site:
         site.add(path, page("空栏目", "<p>暂无信息</p>", nav=nav))
     site.add("/trade/", page("对外贸易", '<ul class="list"></ul>', nav=nav))
     # An interaction column with a message unanswered since July.
-    site.add("/ask/", page("在线咨询", '<table>'
-                                   '<tr><td><a href="/ask/q1.html">企业出口退税咨询</a></td><td>留言时间：2026-07-01</td><td>未回复</td></tr>'
-                                   '<tr><td><a href="/ask/q2.html">展会补贴申请</a></td><td>留言时间：2026-11-20</td><td>待回复</td></tr>'
-                                   "</table>", nav=nav))
+    site.add(
+        "/ask/",
+        page(
+            "在线咨询",
+            "<table>"
+            '<tr><td><a href="/ask/q1.html">企业出口退税咨询</a></td><td>留言时间：2026-07-01</td><td>未回复</td></tr>'
+            '<tr><td><a href="/ask/q2.html">展会补贴申请</a></td><td>留言时间：2026-11-20</td><td>待回复</td></tr>'
+            "</table>",
+            nav=nav,
+        ),
+    )
     site.add("/ask/q1.html", article("企业出口退税咨询", "2026-07-01", nav=nav))
     site.add("/ask/q2.html", article("展会补贴申请", "2026-11-20", nav=nav))
     site.add("/loop1", redirect("/loop2"))
@@ -246,8 +287,17 @@ def build_defect_site(external_base: str = "") -> Site:
 def add_heavy_pages(site: Site, *, slow_seconds: float) -> None:
     """A slow page, a 10 MB page and a page that never ends, as articles of a column of their own."""
     nav = nav_html(DEFECT_COLUMNS + [("/heavy/", "图片新闻")])
-    site.add("/heavy/", column_list([("/heavy/slow.html", "慢页面", "2026-11-29"), ("/heavy/big.html", "大页面", "2026-11-29"),
-                                     ("/heavy/endless.html", "无尽页面", "2026-11-29")], nav=nav))
+    site.add(
+        "/heavy/",
+        column_list(
+            [
+                ("/heavy/slow.html", "慢页面", "2026-11-29"),
+                ("/heavy/big.html", "大页面", "2026-11-29"),
+                ("/heavy/endless.html", "无尽页面", "2026-11-29"),
+            ],
+            nav=nav,
+        ),
+    )
     site.add("/heavy/slow.html", slow(slow_seconds, article("慢页面", "2026-11-29", nav=nav)))
     big = article("大页面", "2026-11-29", nav=nav).replace("正文内容。", "正文内容。" + "商" * (10 * 1024 * 1024 // 3))
     site.add("/heavy/big.html", big.encode())

@@ -14,8 +14,12 @@ TODAY = date(2026, 11, 30)
 
 
 def crawl(base, **limits):
-    return Crawler(base + "/", limits=Limits(**{"delay": 0, "page_seconds": 3, **limits}), allow_internal=True,
-                   matcher=ExpressionMatcher(STARTER_LIST)).run()
+    return Crawler(
+        base + "/",
+        limits=Limits(**{"delay": 0, "page_seconds": 3, **limits}),
+        allow_internal=True,
+        matcher=ExpressionMatcher(STARTER_LIST),
+    ).run()
 
 
 def short(report, base):
@@ -28,8 +32,13 @@ def test_clean_site_has_no_findings(clean_site):
     assert report["findings"] == []
     assert (report["verdict"], report["score"]) == ("pass", 100.0)
     kinds = {column["name"]: (column["kind"], column["state"]) for column in report["columns"]}
-    assert kinds == {"工作动态": ("news", "ok"), "通知公告": ("notice", "ok"), "政策文件": ("notice", "ok"),
-                     "在线咨询": ("interaction", "ok"), "对外贸易": ("other", "ok")}
+    assert kinds == {
+        "工作动态": ("news", "ok"),
+        "通知公告": ("notice", "ok"),
+        "政策文件": ("notice", "ok"),
+        "在线咨询": ("interaction", "ok"),
+        "对外贸易": ("other", "ok"),
+    }
     assert site.user_agents == {USER_AGENT}
     assert site.hits["/news/2.html"] == 1  # the paginated list was followed
 
@@ -38,28 +47,30 @@ def test_defect_site_has_exactly_the_planted_findings(defect_site, external_site
     site, base = defect_site
     report = evaluate(crawl(base), today=TODAY)
     ext = external_site[1]
-    assert short(report, base) == sorted([
-        ("severe_error", "/news/a1.html", "全面从严冶党"),
-        ("home_not_updated", "/", ""),
-        ("column_not_updated", "/news/", ""),
-        ("column_not_updated", "/yaowen/", ""),  # 2026年9月1日
-        ("column_not_updated", "/notice/", ""),  # [05-01]
-        ("column_not_updated", "/policy/", ""),  # no dates
-        ("column_not_updated", "/county/", ""),  # GBK page, 2026-11-10
-        ("blank_column", "/renshi/", ""),
-        ("blank_column", "/plan/", ""),
-        ("blank_column", "/zt/", ""),
-        ("blank_column", "/zs/", ""),
-        ("blank_column", "/trade/", ""),
-        ("unanswered_message", "/ask/", "企业出口退税咨询"),
-        ("broken_link", "/", "/gone.html"),
-        ("broken_link", "/", f"{ext}/missing"),
-        ("broken_link", "/", "/loop1"),
-        ("offsite_redirect", "/", "/away"),
-        ("broken_image", "/", "/img/missing.png"),
-        ("image_without_alt", "/yaowen/y1.html", "/img/photo.png"),
-        ("article_without_picture", "/news/a2.html", "外贸企业座谈会"),
-    ])
+    assert short(report, base) == sorted(
+        [
+            ("severe_error", "/news/a1.html", "全面从严冶党"),
+            ("home_not_updated", "/", ""),
+            ("column_not_updated", "/news/", ""),
+            ("column_not_updated", "/yaowen/", ""),  # 2026年9月1日
+            ("column_not_updated", "/notice/", ""),  # [05-01]
+            ("column_not_updated", "/policy/", ""),  # no dates
+            ("column_not_updated", "/county/", ""),  # GBK page, 2026-11-10
+            ("blank_column", "/renshi/", ""),
+            ("blank_column", "/plan/", ""),
+            ("blank_column", "/zt/", ""),
+            ("blank_column", "/zs/", ""),
+            ("blank_column", "/trade/", ""),
+            ("unanswered_message", "/ask/", "企业出口退税咨询"),
+            ("broken_link", "/", "/gone.html"),
+            ("broken_link", "/", f"{ext}/missing"),
+            ("broken_link", "/", "/loop1"),
+            ("offsite_redirect", "/", "/away"),
+            ("broken_image", "/", "/img/missing.png"),
+            ("image_without_alt", "/yaowen/y1.html", "/img/photo.png"),
+            ("article_without_picture", "/news/a2.html", "外贸企业座谈会"),
+        ]
+    )
     assert report["verdict"] == "fail"
     assert report["deciding_rule"] == "severe_error"
     assert report["vetoes"] == ["severe_error", "home_not_updated", "column_not_updated", "blank_column", "unanswered_message"]
@@ -76,8 +87,14 @@ def test_heavy_pages_end_cleanly(external_site):
     try:
         from tests.inspection import sites as generated
 
-        site.add("/", generated.page("首页", '<ul class="x"><li><a href="/heavy/">图片新闻</a><span>2026-11-29</span></li></ul>',
-                                     nav=generated.nav_html([("/heavy/", "图片新闻")])))
+        site.add(
+            "/",
+            generated.page(
+                "首页",
+                '<ul class="x"><li><a href="/heavy/">图片新闻</a><span>2026-11-29</span></li></ul>',
+                nav=generated.nav_html([("/heavy/", "图片新闻")]),
+            ),
+        )
         result = crawl(base, page_seconds=1.5, max_page_bytes=2 * 1024 * 1024)
         report = evaluate(result, today=TODAY)
     finally:
@@ -100,7 +117,9 @@ def test_etag_cache_is_used_on_the_next_run(clean_site):
     first = crawl(base)
     cache = first.cache
     assert base + "/news/a1.html" in cache
-    second = Crawler(base + "/", limits=Limits(delay=0), allow_internal=True, matcher=ExpressionMatcher(STARTER_LIST), cache=cache).run()
+    second = Crawler(
+        base + "/", limits=Limits(delay=0), allow_internal=True, matcher=ExpressionMatcher(STARTER_LIST), cache=cache
+    ).run()
     assert second.not_modified >= 1
     assert evaluate(second, today=TODAY)["findings"] == []
 
@@ -144,7 +163,8 @@ def test_non_html_and_offsite_redirect_start(clean_site):
     site.add("/file.pdf", b"%PDF-1.4", "application/pdf")
     with pytest.raises(SiteUnavailable) as raised:
         crawl(base.rstrip("/") + "/file.pdf".replace("/file.pdf", "") + "/file.pdf") if False else Crawler(
-            base + "/file.pdf", limits=Limits(delay=0), allow_internal=True).run()
+            base + "/file.pdf", limits=Limits(delay=0), allow_internal=True
+        ).run()
     assert raised.value.code == "not_html"
     from tests.inspection.sites import redirect
 

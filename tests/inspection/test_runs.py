@@ -33,7 +33,9 @@ def run_now(site, actor=None):
     return services.execute_run(run_id=run.pk)
 
 
-def test_run_opens_items_and_a_later_run_closes_the_fixed_one(defect_site, team, bureau_admin, lessons, django_capture_on_commit_callbacks):
+def test_run_opens_items_and_a_later_run_closes_the_fixed_one(
+    defect_site, team, bureau_admin, lessons, django_capture_on_commit_callbacks
+):
     site_server, base = defect_site
     site = register(team, base, bureau_admin)
     opened, closed = [], []
@@ -54,7 +56,10 @@ def test_run_opens_items_and_a_later_run_closes_the_fixed_one(defect_site, team,
 
         # The webmaster fills the blank column; the next run closes its item and nothing else.
         site_server.add("/zt/1.html", article("第二届常德汽博会", "2026-11-29"))
-        site_server.add("/zt/", page("专题专栏", '<ul class="list"><li><a href="/zt/1.html">第二届常德汽博会</a><span>2026-11-29</span></li></ul>'))
+        site_server.add(
+            "/zt/",
+            page("专题专栏", '<ul class="list"><li><a href="/zt/1.html">第二届常德汽博会</a><span>2026-11-29</span></li></ul>'),
+        )
         with django_capture_on_commit_callbacks(execute=True):
             second = run_now(site)
         blank.refresh_from_db()

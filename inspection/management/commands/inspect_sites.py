@@ -18,7 +18,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--today", help="reference date YYYY-MM-DD")
         parser.add_argument("--inline", action="store_true", help="run here instead of queuing for the workers")
-        parser.add_argument("--parallel", type=int, default=1, help="sites inspected at once with --inline (different hosts; use >1 on PostgreSQL)")
+        parser.add_argument(
+            "--parallel",
+            type=int,
+            default=1,
+            help="sites inspected at once with --inline (different hosts; use >1 on PostgreSQL)",
+        )
         parser.add_argument("--wait", action="store_true", help="queue, then print progress until every run is finished")
 
     def handle(self, *args, **options):
@@ -53,7 +58,9 @@ class Command(BaseCommand):
             for run in results:
                 done += 1
                 if run is not None:
-                    self.stdout.write(f"[{done}/{total}] {run.site.name}: {run.verdict or run.state} {run.score or ''} {run.error[:80]}")
+                    self.stdout.write(
+                        f"[{done}/{total}] {run.site.name}: {run.verdict or run.state} {run.score or ''} {run.error[:80]}"
+                    )
         elif options["wait"]:
             ids = [run.pk for run in runs]
             while True:
