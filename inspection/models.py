@@ -182,6 +182,9 @@ class PageCache(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["site", "url"], name="inspection_cache_site_url_unique")]
 
+    def __str__(self) -> str:
+        return self.url
+
 
 class AvailabilityProbe(models.Model):
     """One scheduled visit of a site's home page (the checklist's availability rule: 15 s, weekly ratio)."""
@@ -196,6 +199,9 @@ class AvailabilityProbe(models.Model):
         verbose_name = _("availability probe")
         verbose_name_plural = _("availability probes")
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} · {self.at:%Y-%m-%d %H:%M} · {'ok' if self.ok else 'fail'}"
 
 
 class Rectification(models.Model):
