@@ -9,6 +9,9 @@ class InspectionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from .overview_columns import register
+
+        register()
         post_migrate.connect(grant_bureau_permissions, sender=self, dispatch_uid="inspection_grant_bureau_permissions")
 
 

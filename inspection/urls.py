@@ -10,4 +10,5 @@ urlpatterns = [
     path("sites/<int:pk>/", views.site_detail, name="site"),
     path("sites/<int:pk>/run/", views.start_run, name="start_run"),
     path("my/", views.my_items, name="my_items"),
+    path("teams/<slug:code>/", views.team_items, name="team"),
 ]

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lms.models import Membership
+from lms.models import CountyTeam, Membership
 
 from . import permissions, selectors, services
 from .fetching import RefusedURL
@@ -119,6 +119,19 @@ def start_run(request, pk: int):
 def my_items(request):
     """The county webmaster's page: their team's open 整改 items with the lesson that teaches the fix."""
     team_ids = list(Membership.objects.filter(user=request.user, team__isnull=False).values_list("team_id", flat=True))
+    return _items_page(request, team_ids, title=_("Rectification items"))
+
+
+@login_required
+def team_items(request, code: str):
+    """A team's sites and 整改 items, for whoever may see that team (the overview links here)."""
+    team = get_object_or_404(CountyTeam, code=code)
+    if not permissions.teams_for(request.user).filter(pk=team.pk).exists():
+        raise PermissionDenied
+    return _items_page(request, [team.pk], title=team.name)
+
+
+def _items_page(request, team_ids, *, title):
     items = list(selectors.open_items(teams=team_ids))
     for item in items:
         item.rule_label = _rule_label(item.rule)
