@@ -29,12 +29,18 @@ def _serve(port: int, articles_per_column: int) -> None:
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     nav = "".join(f'<li><a href="/c{c}/">工作动态{c}</a></li>' for c in range(COLUMNS))
-    frame = '<!doctype html><html><head><meta charset="utf-8"><title>{t}</title></head><body><div class="nav"><ul>' + nav + "</ul></div>{b}</body></html>"
+    frame = (
+        '<!doctype html><html><head><meta charset="utf-8"><title>{t}</title></head><body><div class="nav"><ul>'
+        + nav
+        + "</ul></div>{b}</body></html>"
+    )
     lists = (articles_per_column + PER_LIST - 1) // PER_LIST
 
     def body_for(path: str) -> str | None:
         if path == "/":
-            return frame.format(t="首页", b='<ul class="news"><li><a href="/c0/a0.html">要闻</a><span>2026-11-29</span></li></ul>')
+            return frame.format(
+                t="首页", b='<ul class="news"><li><a href="/c0/a0.html">要闻</a><span>2026-11-29</span></li></ul>'
+            )
         parts = path.strip("/").split("/")
         if not parts[0].startswith("c"):
             return None
@@ -49,8 +55,11 @@ def _serve(port: int, articles_per_column: int) -> None:
             more = f'<div class="page"><a href="/c{column}/list{page + 1}.html">下一页</a></div>' if page + 1 < lists else ""
             return frame.format(t="列表", b=f'<ul class="list">{rows}</ul>{more}')
         n = parts[1][1:-5]
-        return frame.format(t="文章", b=f'<h1>信息{n}</h1><p>发布时间：2026-11-20 10:30</p><p><img src="/img.png" alt="配图"></p>'
-                            + "<p>县商务局组织召开电子商务进农村工作推进会，部署下一阶段工作。</p>" * 20)
+        return frame.format(
+            t="文章",
+            b=f'<h1>信息{n}</h1><p>发布时间：2026-11-20 10:30</p><p><img src="/img.png" alt="配图"></p>'
+            + "<p>县商务局组织召开电子商务进农村工作推进会，部署下一阶段工作。</p>" * 20,
+        )
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -96,8 +105,14 @@ def main() -> None:
     server.start()
     base = f"http://127.0.0.1:{port}/"
     time.sleep(0.5)
-    limits = Limits(max_pages=args.pages * 2, max_links=args.pages * 3, max_seconds=3600, delay=0.0,
-                    list_pages=per_column // PER_LIST + 2, articles_per_column=per_column)
+    limits = Limits(
+        max_pages=args.pages * 2,
+        max_links=args.pages * 3,
+        max_seconds=3600,
+        delay=0.0,
+        list_pages=per_column // PER_LIST + 2,
+        articles_per_column=per_column,
+    )
     try:
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()

@@ -58,8 +58,9 @@ class Crawler:
         respect_robots: bool = True,
         matcher: ExpressionMatcher | None = None,
         cache: dict[str, dict] | None = None,
-        extra_start_pages: list[str] | None = None,
+        extra_start_pages: list | None = None,  # URLs, or (URL, column name) pairs
         progress=None,
+        discover_columns: bool = True,
     ):
         self.start_url = start_url
         self.limits = limits or Limits()
@@ -69,6 +70,7 @@ class Crawler:
         self.old_cache = cache or {}
         self.extra_start_pages = extra_start_pages or []
         self.progress = progress
+        self.discover_columns = discover_columns  # off: the start pages are the columns (practice sites)
         self.gate = HostGate(self.limits.per_host, self.limits.delay)
         self.result = CrawlResult(start_url=start_url)
         self.robots: Protego | None = None
@@ -205,24 +207,23 @@ class Crawler:
         return summary
 
     def _columns(self, client, pool, home: dict) -> None:
-        found = column_rules.discover(home, self.start_url)
+        found = column_rules.discover(home, self.start_url) if self.discover_columns else []
         for extra in self.extra_start_pages:
-            if extra not in {column["url"] for column in found}:
-                found.append({"name": extra, "url": extra, "kind": column_rules.classify(extra)})
+            url, name = (extra, extra) if isinstance(extra, str) else extra
+            if url not in {column["url"] for column in found}:
+                found.append({"name": name, "url": url, "kind": column_rules.classify(name)})
         self.result.columns = found
 
         def crawl_column(column: dict) -> None:
-            url, pages = column["url"], 0
-            while url and pages < self.limits.list_pages:
+            url, column_pages = column["url"], []
+            while url and len(column_pages) < self.limits.list_pages:
+                seen_before = url in self.result.pages
                 summary = self.page(client, url, kind="column", column=column["url"])
-                if summary is None:
+                if summary is None or seen_before:
                     break
-                summary["list_page"] = pages
-                pages += 1
+                summary["list_page"] = len(column_pages)
+                column_pages.append(summary)
                 url = summary.get("next_page")
-                if url in self.result.pages:
-                    break
-            column_pages = [p for p in self.result.pages.values() if p.get("column") == column["url"] and p["kind"] == "column"]
             articles = []
             for summary in column_pages:
                 for item in summary["items"]:

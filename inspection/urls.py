@@ -10,5 +10,6 @@ urlpatterns = [
     path("sites/<int:pk>/", views.site_detail, name="site"),
     path("sites/<int:pk>/run/", views.start_run, name="start_run"),
     path("my/", views.my_items, name="my_items"),
+    path("practice/", views.practice, name="practice"),
     path("teams/<slug:code>/", views.team_items, name="team"),
 ]

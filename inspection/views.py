@@ -144,3 +144,33 @@ def _items_page(request, team_ids, *, title):
             "sites": list(selectors.sites_with_latest(teams=team_ids)),
         },
     )
+
+
+@login_required
+def practice(request):
+    """A trainee inspects their own practice site: the same rules, no 整改 items."""
+    from django.core.cache import cache
+
+    from .practice import cache_key
+    from .tasks import run_practice_inspection
+
+    if request.method == "POST":
+        cache.delete(cache_key(request.user.pk))
+        run_practice_inspection.enqueue(user_id=request.user.pk)
+        messages.success(request, _("Inspection of your practice site started; reload this page in a minute."))
+        return redirect("inspection:practice")
+    report = cache.get(cache_key(request.user.pk))
+    findings = []
+    if report and "findings" in report:
+        for finding in report["findings"]:
+            findings.append({**finding, "rule_label": _rule_label(finding["rule"])})
+    return render(
+        request,
+        "inspection/practice.html",
+        {
+            "report": report,
+            "findings": findings,
+            "verdict_label": VERDICT_LABELS.get(report.get("verdict", ""), "") if report else "",
+            "deciding_label": _rule_label(report.get("deciding_rule", "")) if report else "",
+        },
+    )

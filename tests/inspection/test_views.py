@@ -104,3 +104,11 @@ def test_team_figures_for_the_overview_and_the_team_page(
     client.force_login(other_trainee)
     assert client.get(reverse("inspection:team", args=[team.code])).status_code == 403
     assert client.get(reverse("inspection:team", args=["nosuchteam"])).status_code == 404
+
+
+def test_practice_page_without_area_says_so(client, site, trainee, django_capture_on_commit_callbacks):
+    client.force_login(trainee)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("inspection:practice"))
+    page = client.get(reverse("inspection:practice")).content.decode()
+    assert "练习站点" in page or "practice site" in page
