@@ -109,6 +109,7 @@ def evaluate(
     overrides = column_overrides or {}
     findings: list[dict] = []
     columns = []
+    names = {column["url"]: column["name"] for column in crawl.columns}
     for column in crawl.columns:
         override = overrides.get(column["url"], {})
         if override.get("excluded"):
@@ -122,7 +123,7 @@ def evaluate(
                 _finding(
                     "severe_error",
                     url=url,
-                    column=page.get("column", ""),
+                    column=names.get(page.get("column", ""), ""),
                     item=error["wrong"],
                     evidence=f"“{error['wrong']}”应为“{error['right']}”：…{error['context']}…",
                 )
@@ -259,13 +260,13 @@ def evaluate(
     for url, page in crawl.pages.items():
         if page.get("truncated"):
             findings.append(
-                _finding("page_too_large", url=url, column=page.get("column", ""), evidence="页面超过检查上限，只读取了前一部分")
+                _finding("page_too_large", url=url, column=names.get(page.get("column", ""), ""), evidence="页面超过检查上限，只读取了前一部分")
             )
         if page.get("slow") and url != crawl.start_url:
-            findings.append(_finding("slow_page", url=url, column=page.get("column", ""), evidence="页面超过15秒未加载完"))
+            findings.append(_finding("slow_page", url=url, column=names.get(page.get("column", ""), ""), evidence="页面超过15秒未加载完"))
         if page.get("kind") == "article" and page.get("content_images", 0) == 0:
             findings.append(
-                _finding("article_without_picture", url=url, column=page.get("column", ""), item=page.get("title", ""))
+                _finding("article_without_picture", url=url, column=names.get(page.get("column", ""), ""), item=page.get("title", ""))
             )
         for image in page.get("images", []):
             if not image["alt"]:

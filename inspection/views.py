@@ -20,6 +20,11 @@ from .models import InspectedSite, InspectionRun
 from .rules import RULES_BY_ID, VERDICT_LABELS
 
 
+def _path(url: str, base: str) -> str:
+    """A URL of the site shown as its path (shorter tables); other hosts' URLs in full."""
+    return "/" + url[len(base):].lstrip("/") if url.startswith(base.rstrip("/")) else url
+
+
 def _rule_label(rule_id: str) -> str:
     rule = RULES_BY_ID.get(rule_id)
     return rule.wording if rule else ""
@@ -84,6 +89,8 @@ def site_detail(request, pk: int):
     findings = list(latest.findings.all()) if latest else []
     for finding in findings:
         finding.rule_label = _rule_label(finding.rule)
+        finding.path = _path(finding.url, site.base_url)
+        finding.item_path = _path(finding.item, site.base_url)
     in_flight = site.runs.filter(state__in=[InspectionRun.State.QUEUED, InspectionRun.State.RUNNING]).first()
     last_failed = site.runs.filter(state=InspectionRun.State.FAILED).order_by("-pk").first()
     return render(

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from tests.inspection.sites import article, build_defect_site, page as site_page
+from tests.inspection.sites import article, build_defect_site
+from tests.inspection.sites import page as site_page
 
 from .conftest import login, shot
 
@@ -51,6 +52,7 @@ def test_bureau_inspects_webmaster_fixes_next_run_closes(page, county_site):
     assert page.locator("#findings tr[data-rule=blank_column]").count() == 5
     shot(page, "inspection01-site")
 
+    page.context.clear_cookies()
     login(page, "hanshou1")
     page.goto(f"{page.base_url}/inspection/my/")
     blank = page.locator("tr[data-rule=blank_column]", has_text="/zt/")
@@ -59,12 +61,17 @@ def test_bureau_inspects_webmaster_fixes_next_run_closes(page, county_site):
     shot(page, "inspection02-webmaster")
 
     server.add("/zt/1.html", article("第二届常德汽博会", "2026-11-29"))
-    server.add("/zt/", site_page("专题专栏", '<ul class="list"><li><a href="/zt/1.html">第二届常德汽博会</a><span>2026-11-29</span></li></ul>'))
+    server.add(
+        "/zt/",
+        site_page("专题专栏", '<ul class="list"><li><a href="/zt/1.html">第二届常德汽博会</a><span>2026-11-29</span></li></ul>'),
+    )
+    page.context.clear_cookies()
     login(page, "bureau")
     page.goto(f"{page.base_url}/inspection/")
     page.get_by_role("link", name="汉寿县商务局（测试）").click()
     page.wait_for_load_state()
     _inspect_and_wait(page)
+    page.context.clear_cookies()
     login(page, "hanshou1")
     page.goto(f"{page.base_url}/inspection/my/")
     assert page.locator("tr[data-rule=blank_column]", has_text="/zt/").count() == 0
