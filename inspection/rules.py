@@ -260,13 +260,22 @@ def evaluate(
     for url, page in crawl.pages.items():
         if page.get("truncated"):
             findings.append(
-                _finding("page_too_large", url=url, column=names.get(page.get("column", ""), ""), evidence="页面超过检查上限，只读取了前一部分")
+                _finding(
+                    "page_too_large",
+                    url=url,
+                    column=names.get(page.get("column", ""), ""),
+                    evidence="页面超过检查上限，只读取了前一部分",
+                )
             )
         if page.get("slow") and url != crawl.start_url:
-            findings.append(_finding("slow_page", url=url, column=names.get(page.get("column", ""), ""), evidence="页面超过15秒未加载完"))
+            findings.append(
+                _finding("slow_page", url=url, column=names.get(page.get("column", ""), ""), evidence="页面超过15秒未加载完")
+            )
         if page.get("kind") == "article" and page.get("content_images", 0) == 0:
             findings.append(
-                _finding("article_without_picture", url=url, column=names.get(page.get("column", ""), ""), item=page.get("title", ""))
+                _finding(
+                    "article_without_picture", url=url, column=names.get(page.get("column", ""), ""), item=page.get("title", "")
+                )
             )
         for image in page.get("images", []):
             if not image["alt"]:

@@ -22,7 +22,7 @@ from .rules import RULES_BY_ID, VERDICT_LABELS
 
 def _path(url: str, base: str) -> str:
     """A URL of the site shown as its path (shorter tables); other hosts' URLs in full."""
-    return "/" + url[len(base):].lstrip("/") if url.startswith(base.rstrip("/")) else url
+    return "/" + url[len(base) :].lstrip("/") if url.startswith(base.rstrip("/")) else url
 
 
 def _rule_label(rule_id: str) -> str:
