@@ -146,6 +146,7 @@ def _items_page(request, team_ids, *, title):
         request,
         "inspection/my_items.html",
         {
+            "title": title,
             "items": items,
             "closed": selectors.recent_closed(teams=team_ids),
             "sites": list(selectors.sites_with_latest(teams=team_ids)),

@@ -112,3 +112,8 @@ def test_practice_page_without_area_says_so(client, site, trainee, django_captur
         client.post(reverse("inspection:practice"))
     page = client.get(reverse("inspection:practice")).content.decode()
     assert "练习站点" in page or "practice site" in page
+
+
+def test_my_items_page_has_its_heading(client, trainee):
+    client.force_login(trainee)
+    assert "<h1>整改事项</h1>" in client.get(reverse("inspection:my_items")).content.decode()
