@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -73,3 +74,10 @@ class InspectionPagesMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def inspection_overview_menu_item():
     return InspectionPagesMenuItem(_("Site inspection overview"), reverse("inspection:overview"), icon_name="view", order=341)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def inspect_site_button(snippet, user, next_url=None):
+    """Start an inspection by hand from the admin: the site's page, with its 立即检查 button and results."""
+    if isinstance(snippet, InspectedSite) and permissions.can_manage(user):
+        yield ListingButton(_("Inspect / results"), reverse("inspection:site", args=[snippet.pk]), priority=5)

@@ -117,3 +117,9 @@ def test_practice_page_without_area_says_so(client, site, trainee, django_captur
 def test_my_items_page_has_its_heading(client, trainee):
     client.force_login(trainee)
     assert "<h1>整改事项</h1>" in client.get(reverse("inspection:my_items")).content.decode()
+
+
+def test_the_admin_lists_sites_with_a_button_to_inspect_them(client, site, registered, bureau_admin):
+    client.force_login(bureau_admin)
+    html = client.get("/admin/snippets/inspection/inspectedsite/").content.decode()
+    assert reverse("inspection:site", args=[registered.pk]) in html
