@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "inspection",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -32,6 +32,7 @@ def figure_column():
         url=lambda team: f"/inspection/teams/{team.code}/",
     )
     saved = dict(extra_columns._columns)
+    extra_columns._columns.clear()  # this test's column alone (site inspection registers its own)
     extra_columns.register_column(column)
     yield column
     extra_columns._columns.clear()
