@@ -39,6 +39,10 @@ def _setting(name: str, default):
     return getattr(settings, name, default)
 
 
+def http_timeout() -> float:
+    return float(_setting("NOTIFY_HTTP_TIMEOUT", 8))
+
+
 def lease_seconds() -> int:
     return _setting("NOTIFY_LEASE_SECONDS", 120)
 
@@ -58,7 +62,9 @@ def claim(*, token: str, limit: int = 20, now: datetime | None = None) -> list[D
     now = now or timezone.now()
     with transaction.atomic():
         ids = list(
-            Delivery.objects.select_for_update(skip_locked=True).filter(_due(now)).order_by("next_try_at", "pk")
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(_due(now))
+            .order_by("next_try_at", "pk")
             .values_list("pk", flat=True)[:limit]
         )
         if not ids:
@@ -66,16 +72,23 @@ def claim(*, token: str, limit: int = 20, now: datetime | None = None) -> list[D
         # Re-checked in the UPDATE: on databases without row locks (SQLite) two workers may read the same ids,
         # and only the first UPDATE still finds them due.
         Delivery.objects.filter(pk__in=ids).filter(_due(now)).update(
-            status=DeliveryStatus.SENDING, lease_token=token, lease_until=now + timedelta(seconds=lease_seconds()),
+            status=DeliveryStatus.SENDING,
+            lease_token=token,
+            lease_until=now + timedelta(seconds=lease_seconds()),
             attempts=F("attempts") + 1,
         )
-    return list(Delivery.objects.filter(pk__in=ids, lease_token=token, status=DeliveryStatus.SENDING)
-                .select_related("notification", "recipient", "robot", "robot__team"))
+    return list(
+        Delivery.objects.filter(pk__in=ids, lease_token=token, status=DeliveryStatus.SENDING).select_related(
+            "notification", "recipient", "robot", "robot__team"
+        )
+    )
 
 
 def _renew(delivery: Delivery, token: str) -> bool:
     until = timezone.now() + timedelta(seconds=lease_seconds())
-    return bool(Delivery.objects.filter(pk=delivery.pk, lease_token=token, status=DeliveryStatus.SENDING).update(lease_until=until))
+    return bool(
+        Delivery.objects.filter(pk=delivery.pk, lease_token=token, status=DeliveryStatus.SENDING).update(lease_until=until)
+    )
 
 
 def _finish(delivery: Delivery, token: str, **fields) -> bool:
@@ -157,18 +170,32 @@ def _send(delivery: Delivery) -> Outcome:
         robot = delivery.robot
         text = render(event, context, fmt="markdown", link=link)
         if robot.kind == Channel.DINGTALK:
-            return send_dingtalk(robot.url, robot.secret, text.title, text.body, text.url, link_label=link_label)
-        return send_wecom(robot.url, text.title, text.body, text.url, link_label=link_label)
+            return send_dingtalk(
+                robot.url, robot.secret, text.title, text.body, text.url, link_label=link_label, timeout=http_timeout()
+            )
+        return send_wecom(robot.url, text.title, text.body, text.url, link_label=link_label, timeout=http_timeout())
     if delivery.channel == Channel.EMAIL:
         plain, html = render(event, context, fmt="text", link=link), render(event, context, fmt="html", link=link)
-        return send_email(to=delivery.recipient.email, subject=plain.title, text=plain.body, html_title=html.title,
-                          html_body=html.body, url=plain.url, link_label=link_label, message_id=delivery.idempotency_key)
+        return send_email(
+            to=delivery.recipient.email,
+            subject=plain.title,
+            text=plain.body,
+            html_title=html.title,
+            html_body=html.body,
+            url=plain.url,
+            link_label=link_label,
+            message_id=delivery.idempotency_key,
+        )
     if delivery.channel == Channel.SMS:
         provider, policy = sms_provider(), policy_for(event)
         if provider is None or policy is None or not policy.sms_template_code:
             return Outcome(FAILED, code="sms_off", message="SMS is not configured for this event")
-        return provider.send(phone=delivery.recipient.phone, template_code=policy.sms_template_code,
-                             params=sms_params(event, context), out_id=delivery.idempotency_key[:32])
+        return provider.send(
+            phone=delivery.recipient.phone,
+            template_code=policy.sms_template_code,
+            params=sms_params(event, context),
+            out_id=delivery.idempotency_key[:32],
+        )
     return Outcome(FAILED, code="unknown_channel")
 
 
@@ -231,7 +258,9 @@ def record(delivery: Delivery, outcome: Outcome, *, token: str) -> str:
             _schedule_wakeup(next_try)
         else:
             status = DeliveryStatus.FAILED
-            message = outcome.message if outcome.status == FAILED else f"gave up after {delivery.attempts} attempts: {outcome.message}"
+            message = (
+                outcome.message if outcome.status == FAILED else f"gave up after {delivery.attempts} attempts: {outcome.message}"
+            )
             _finish(delivery, token, status=status, last_error=message, error_code=outcome.code)
         if outcome.auth_failure and delivery.robot_id:
             _count_refusal(delivery.robot_id, outcome)
@@ -251,12 +280,22 @@ def _count_refusal(robot_id: int, outcome: Outcome) -> None:
 
         from .services import notify
 
-        bureau = get_user_model().objects.filter(
-            Q(is_superuser=True) | Q(memberships__role=Role.BUREAU_ADMIN), is_active=True
-        ).distinct()
-        notify("robot.disabled", list(bureau), {"robot": str(robot), "failures": robot.auth_failures,
-                                                "error": robot.disabled_reason, "link": "/admin/snippets/notifications/robotwebhook/"},
-               key=f"robot.disabled:{robot.pk}:{int(time.time())}")
+        bureau = (
+            get_user_model()
+            .objects.filter(Q(is_superuser=True) | Q(memberships__role=Role.BUREAU_ADMIN), is_active=True)
+            .distinct()
+        )
+        notify(
+            "robot.disabled",
+            list(bureau),
+            {
+                "robot": str(robot),
+                "failures": robot.auth_failures,
+                "error": robot.disabled_reason,
+                "link": "/admin/snippets/notifications/robotwebhook/",
+            },
+            key=f"robot.disabled:{robot.pk}:{int(time.time())}",
+        )
     else:
         robot.save(update_fields=["auth_failures"])
 

@@ -22,7 +22,9 @@ class PreferencesForm(forms.Form):
                 name = field_name(event.code, channel)
                 locked = event.code in mandatory
                 self.fields[name] = forms.BooleanField(
-                    required=False, initial=current[(event.code, channel)], disabled=locked,
+                    required=False,
+                    initial=current[(event.code, channel)],
+                    disabled=locked,
                     label=f"{event.label} · {channel.label}",
                 )
                 cells.append(self[name])
@@ -31,6 +33,7 @@ class PreferencesForm(forms.Form):
     def choices(self) -> dict[tuple[str, str], bool]:
         return {
             (code, channel.value): bool(self.cleaned_data.get(field_name(code, channel)))
-            for code in EVENTS for channel in PERSONAL_CHANNELS
+            for code in EVENTS
+            for channel in PERSONAL_CHANNELS
             if field_name(code, channel) in self.fields and not self.fields[field_name(code, channel)].disabled
         }

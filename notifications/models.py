@@ -60,14 +60,21 @@ class RobotWebhook(models.Model):
     """A WeCom group robot or DingTalk custom robot in a county team's work group (no team: the bureau's)."""
 
     team = models.ForeignKey(
-        CountyTeam, on_delete=models.CASCADE, null=True, blank=True, related_name="robots", verbose_name=_("county team"),
+        CountyTeam,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="robots",
+        verbose_name=_("county team"),
         help_text=_("Leave empty for the bureau's own group."),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=[(c.value, c.label) for c in ROBOT_CHANNELS])
     name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("e.g. 汉寿县网站工作群"))
     url = models.URLField(_("webhook address"), max_length=500)
     secret = models.CharField(
-        _("signing secret"), max_length=200, blank=True,
+        _("signing secret"),
+        max_length=200,
+        blank=True,
         help_text=_("DingTalk “加签” secret (starts with SEC). Not used by WeCom robots."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -147,7 +154,9 @@ class EventPolicy(models.Model):
     )
     robots = models.BooleanField(_("post to group robots"), default=True)
     sms_template_code = models.CharField(
-        _("SMS template id"), max_length=64, blank=True,
+        _("SMS template id"),
+        max_length=64,
+        blank=True,
         help_text=_("The template id approved by the SMS provider, e.g. SMS_123456789. Empty: no SMS for this event."),
     )
 

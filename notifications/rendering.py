@@ -18,10 +18,24 @@ MISSING = "—"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # WeCom and DingTalk markdown have no reliable backslash escape; the full-width twins read the same to a
 # person and can form no link, emphasis, heading, quote or <font> tag.
-_MARKDOWN_TWINS = str.maketrans({
-    "[": "［", "]": "］", "(": "（", ")": "）", "*": "＊", "_": "＿", "`": "｀", "#": "＃",
-    "<": "＜", ">": "＞", "|": "｜", "~": "～", "!": "！", "\\": "＼",
-})
+_MARKDOWN_TWINS = str.maketrans(
+    {
+        "[": "［",
+        "]": "］",
+        "(": "（",
+        ")": "）",
+        "*": "＊",
+        "_": "＿",
+        "`": "｀",
+        "#": "＃",
+        "<": "＜",
+        ">": "＞",
+        "|": "｜",
+        "~": "～",
+        "!": "！",
+        "\\": "＼",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,8 @@ def current_preferences(user, events) -> dict[tuple[str, str], bool]:
     saved = {(e, c): on for e, c, on in Preference.objects.filter(user=user).values_list("event", "channel", "enabled")}
     return {
         (event.code, channel.value): saved.get((event.code, channel.value), channel in event.default_channels)
-        for event in events for channel in PERSONAL_CHANNELS
+        for event in events
+        for channel in PERSONAL_CHANNELS
     }
 
 

@@ -43,7 +43,9 @@ def wanted_channels(*, event: str, users: list[User], policy: EventPolicy | None
             "user_id", "channel", "enabled"
         ):
             choices[(user_id, channel)] = enabled
-    sms_ready = bool(policy and policy.sms_template_code)
+    from .channels.sms import sms_provider
+
+    sms_ready = bool(policy and policy.sms_template_code) and sms_provider() is not None
     result = {}
     for user in users:
         channels = set()
@@ -74,8 +76,16 @@ def _robots_for(*, event: str, team: CountyTeam | None, policy: EventPolicy | No
 
 
 @transaction.atomic
-def notify(event: str, recipients: Iterable[User], context: dict, *, key: str, team: CountyTeam | None = None,
-           urgent: bool = False, link: str = "") -> int:
+def notify(
+    event: str,
+    recipients: Iterable[User],
+    context: dict,
+    *,
+    key: str,
+    team: CountyTeam | None = None,
+    urgent: bool = False,
+    link: str = "",
+) -> int:
     """Record `event` for each recipient (inbox row + deliveries on their channels) and for the team's or the
     bureau's group robots, then queue delivery after commit. Idempotent per `key`: calling it again with the
     same key (a retried request, a cron run twice) creates nothing new. Returns how many deliveries were queued.
@@ -93,24 +103,44 @@ def notify(event: str, recipients: Iterable[User], context: dict, *, key: str, t
 
     Notification.objects.bulk_create(
         [Notification(recipient=u, event=event, event_key=key, context=context, link=link, urgent=urgent) for u in users],
-        ignore_conflicts=True, batch_size=1000,
+        ignore_conflicts=True,
+        batch_size=1000,
     )
-    notifications = dict(
-        Notification.objects.filter(event_key=key, recipient__in=[u.pk for u in users]).values_list("recipient_id", "pk")
-    ) if users else {}
+    notifications = (
+        dict(Notification.objects.filter(event_key=key, recipient__in=[u.pk for u in users]).values_list("recipient_id", "pk"))
+        if users
+        else {}
+    )
     channels = wanted_channels(event=event, users=users, policy=policy)
     teams = _teams_of(users)
     deliveries = [
         Delivery(
-            notification_id=notifications.get(u.pk), recipient=u, team_id=teams.get(u.pk), channel=channel, event=event,
-            event_key=key, link=link, urgent=urgent, idempotency_key=idempotency_key(key, f"user:{u.pk}", channel), next_try_at=now,
+            notification_id=notifications.get(u.pk),
+            recipient=u,
+            team_id=teams.get(u.pk),
+            channel=channel,
+            event=event,
+            event_key=key,
+            link=link,
+            urgent=urgent,
+            idempotency_key=idempotency_key(key, f"user:{u.pk}", channel),
+            next_try_at=now,
         )
-        for u in users for channel in sorted(channels[u.pk])
+        for u in users
+        for channel in sorted(channels[u.pk])
     ]
     deliveries += [
         Delivery(
-            robot=robot, team=robot.team, channel=robot.kind, event=event, event_key=key, context=context, link=link,
-            urgent=urgent, idempotency_key=idempotency_key(key, f"robot:{robot.pk}", robot.kind), next_try_at=now,
+            robot=robot,
+            team=robot.team,
+            channel=robot.kind,
+            event=event,
+            event_key=key,
+            context=context,
+            link=link,
+            urgent=urgent,
+            idempotency_key=idempotency_key(key, f"robot:{robot.pk}", robot.kind),
+            next_try_at=now,
         )
         for robot in _robots_for(event=event, team=team, policy=policy)
     ]
@@ -128,7 +158,9 @@ def _teams_of(users: list[User]) -> dict[int, int]:
     if not users:
         return {}
     return dict(
-        Membership.objects.filter(user__in=[u.pk for u in users], team__isnull=False).order_by("pk").values_list("user_id", "team_id")
+        Membership.objects.filter(user__in=[u.pk for u in users], team__isnull=False)
+        .order_by("pk")
+        .values_list("user_id", "team_id")
     )
 
 

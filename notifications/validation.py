@@ -26,13 +26,22 @@ def validate_robot(*, kind: str, url: str, secret: str) -> None:
     if parts.port and host:
         host = f"{host}:{parts.port}"
     if parts.scheme not in schemes or host not in hosts or parts.username or parts.fragment:
-        errors["url"] = [_("This is not a %(platform)s robot address: it must start with %(example)s.") % {
-            "platform": _("WeCom") if kind == "wecom" else _("DingTalk"),
-            "example": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" if kind == "wecom" else "https://oapi.dingtalk.com/robot/send?access_token=",
-        }]
+        errors["url"] = [
+            _("This is not a %(platform)s robot address: it must start with %(example)s.")
+            % {
+                "platform": _("WeCom") if kind == "wecom" else _("DingTalk"),
+                "example": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key="
+                if kind == "wecom"
+                else "https://oapi.dingtalk.com/robot/send?access_token=",
+            }
+        ]
     elif kind == "wecom":
         if parts.path != "/cgi-bin/webhook/send" or not WECOM_KEY.match((query.get("key") or [""])[0]):
-            errors["url"] = [_("The WeCom robot address must be …/cgi-bin/webhook/send?key= followed by the robot's key, as copied from the group's robot settings.")]
+            errors["url"] = [
+                _(
+                    "The WeCom robot address must be …/cgi-bin/webhook/send?key= followed by the robot's key, as copied from the group's robot settings."
+                )
+            ]
         if secret:
             errors["secret"] = [_("WeCom robots have no signing secret: leave this empty.")]
     elif kind == "dingtalk":
@@ -41,6 +50,8 @@ def validate_robot(*, kind: str, url: str, secret: str) -> None:
         if "sign" in query or "timestamp" in query:
             errors["url"] = [_("Copy the address without timestamp and sign: the academy signs each message itself.")]
         if secret and not DINGTALK_SECRET.match(secret):
-            errors["secret"] = [_("A DingTalk signing secret starts with SEC followed by letters and digits, as shown under 加签.")]
+            errors["secret"] = [
+                _("A DingTalk signing secret starts with SEC followed by letters and digits, as shown under 加签.")
+            ]
     if errors:
         raise ValidationError(errors)

@@ -29,8 +29,12 @@ def read(request, pk: int):
     notification = services.mark_read(user=request.user, notification_id=pk)
     if notification is None:
         raise Http404
-    if request.POST.get("open") and notification.link and url_has_allowed_host_and_scheme(
-        notification.link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        request.POST.get("open")
+        and notification.link
+        and url_has_allowed_host_and_scheme(
+            notification.link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return redirect(notification.link)
     return redirect("notifications:inbox")
@@ -47,7 +51,11 @@ def read_all(request):
 @login_required
 def preferences(request):
     events = selectors.events_for(request.user)
-    form_kwargs = {"current": selectors.current_preferences(request.user, events), "mandatory": selectors.mandatory_events(), "events": events}
+    form_kwargs = {
+        "current": selectors.current_preferences(request.user, events),
+        "mandatory": selectors.mandatory_events(),
+        "events": events,
+    }
     if request.method == "POST":
         form = PreferencesForm(request.POST, **form_kwargs)
         if form.is_valid():

@@ -33,9 +33,11 @@ class BureauOnlyPolicy(BasePermissionPolicy):
     def users_with_any_permission(self, actions):
         if not set(actions) & self.actions:
             return get_user_model().objects.none()
-        return get_user_model().objects.filter(
-            Q(is_superuser=True) | Q(memberships__role=Role.BUREAU_ADMIN), is_active=True
-        ).distinct()
+        return (
+            get_user_model()
+            .objects.filter(Q(is_superuser=True) | Q(memberships__role=Role.BUREAU_ADMIN), is_active=True)
+            .distinct()
+        )
 
 
 register_permission_policy(RobotWebhook, BureauOnlyPolicy(RobotWebhook))
@@ -71,8 +73,19 @@ class DeliveryViewSet(SnippetViewSet):
     model = Delivery
     icon = "list-ul"
     menu_label = _("Delivery log")
-    list_display = ["created_at", "event", "channel", "status", "team", Column("recipient", label=_("recipient")),
-                    "robot", "attempts", "error_code", "last_error", "sent_at"]
+    list_display = [
+        "created_at",
+        "event",
+        "channel",
+        "status",
+        "team",
+        Column("recipient", label=_("recipient")),
+        "robot",
+        "attempts",
+        "error_code",
+        "last_error",
+        "sent_at",
+    ]
     list_filter = ["team", "channel", "status", "event"]
     list_per_page = 50
     inspect_view_enabled = True

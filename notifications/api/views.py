@@ -27,7 +27,9 @@ class NotificationSerializer(serializers.ModelSerializer):
     def _text(self, obj):
         if not hasattr(obj, "_text"):
             request = self.context.get("request")
-            obj._text = render(obj.event, obj.context, fmt="text", link=obj.link, language=getattr(request, "LANGUAGE_CODE", None))
+            obj._text = render(
+                obj.event, obj.context, fmt="text", link=obj.link, language=getattr(request, "LANGUAGE_CODE", None)
+            )
         return obj._text
 
     def get_title(self, obj) -> str:
@@ -93,5 +95,7 @@ class Preferences(APIView):
         unknown = sorted({i["event"] for i in items.validated_data} - allowed)
         if unknown:
             raise serializers.ValidationError({"event": [_("Unknown event: %(code)s") % {"code": code} for code in unknown[:5]]})
-        services.set_preferences(user=request.user, choices={(i["event"], i["channel"]): i["enabled"] for i in items.validated_data})
+        services.set_preferences(
+            user=request.user, choices={(i["event"], i["channel"]): i["enabled"] for i in items.validated_data}
+        )
         return Response(self._listing(request))

@@ -29,8 +29,9 @@ class HttpError(Exception):
     """The request did not get an answer (timeout, refused connection, DNS)."""
 
 
-def http_request(url: str, *, data: bytes | None = None, method: str = "POST", timeout: float = 8.0,
-                 headers: dict | None = None) -> HttpAnswer:
+def http_request(
+    url: str, *, data: bytes | None = None, method: str = "POST", timeout: float = 8.0, headers: dict | None = None
+) -> HttpAnswer:
     request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (https/http URLs validated on save)
@@ -48,8 +49,12 @@ def http_request(url: str, *, data: bytes | None = None, method: str = "POST", t
 
 
 def post_json(url: str, payload: dict, *, timeout: float = 8.0) -> HttpAnswer:
-    return http_request(url, data=json.dumps(payload, ensure_ascii=False).encode(), timeout=timeout,
-                        headers={"Content-Type": "application/json; charset=utf-8"})
+    return http_request(
+        url,
+        data=json.dumps(payload, ensure_ascii=False).encode(),
+        timeout=timeout,
+        headers={"Content-Type": "application/json; charset=utf-8"},
+    )
 
 
 def http_failure(answer: HttpAnswer) -> Outcome | None:

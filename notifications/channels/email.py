@@ -10,16 +10,21 @@ from django.template.loader import render_to_string
 from .base import FAILED, RETRY, SENT, Outcome
 
 
-def send_email(*, to: str, subject: str, text: str, html_title: str, html_body: str, url: str, link_label: str,
-               message_id: str) -> Outcome:
+def send_email(
+    *, to: str, subject: str, text: str, html_title: str, html_body: str, url: str, link_label: str, message_id: str
+) -> Outcome:
     # A Message-ID made from the delivery's idempotency key lets a mail server or client recognise a copy
     # re-sent after a worker died between handing the message over and recording it.
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split())[:200], body=f"{text}\n\n{link_label}：{url}\n", to=[to],
+        subject=" ".join(subject.split())[:200],
+        body=f"{text}\n\n{link_label}：{url}\n",
+        to=[to],
         headers={"Message-ID": f"<{message_id}@webmaster-academy>"},
     )
     message.attach_alternative(
-        render_to_string("notifications/email.html", {"title": html_title, "body": html_body, "url": url, "link_label": link_label}),
+        render_to_string(
+            "notifications/email.html", {"title": html_title, "body": html_body, "url": url, "link_label": link_label}
+        ),
         "text/html",
     )
     try:

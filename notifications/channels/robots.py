@@ -62,7 +62,10 @@ def markdown_message(title: str, body: str, url: str, *, link_label: str) -> str
 
 
 def wecom_payload(title: str, body: str, url: str, *, link_label: str) -> dict:
-    return {"msgtype": "markdown", "markdown": {"content": _cut(markdown_message(title, body, url, link_label=link_label), MAX_WECOM_BYTES)}}
+    return {
+        "msgtype": "markdown",
+        "markdown": {"content": _cut(markdown_message(title, body, url, link_label=link_label), MAX_WECOM_BYTES)},
+    }
 
 
 def dingtalk_payload(title: str, body: str, url: str, *, link_label: str) -> dict:
@@ -98,7 +101,9 @@ def send_wecom(url: str, title: str, body: str, link: str, *, link_label: str, t
 
 def send_dingtalk(url: str, secret: str, title: str, body: str, link: str, *, link_label: str, timeout: float = 8.0) -> Outcome:
     try:
-        answer = post_json(signed_dingtalk_url(url, secret), dingtalk_payload(title, body, link, link_label=link_label), timeout=timeout)
+        answer = post_json(
+            signed_dingtalk_url(url, secret), dingtalk_payload(title, body, link, link_label=link_label), timeout=timeout
+        )
     except HttpError as exc:
         return Outcome(RETRY, code="unreachable", message=str(exc)[:300])
     return _judge(answer, DINGTALK_RETRY, DINGTALK_AUTH)

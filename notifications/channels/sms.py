@@ -43,8 +43,15 @@ def aliyun_signature(params: dict, secret: str, method: str = "GET") -> str:
 
 # Code → temporary? Flow control and system errors are retried; the rest (bad number, template, signature,
 # keys, balance) will not get better by trying again.
-ALIYUN_RETRY = {"isv.BUSINESS_LIMIT_CONTROL", "Throttling", "Throttling.User", "Throttling.Api", "isp.SYSTEM_ERROR",
-                "ServiceUnavailable", "InternalError"}
+ALIYUN_RETRY = {
+    "isv.BUSINESS_LIMIT_CONTROL",
+    "Throttling",
+    "Throttling.User",
+    "Throttling.Api",
+    "isp.SYSTEM_ERROR",
+    "ServiceUnavailable",
+    "InternalError",
+}
 ALIYUN_AUTH = {"SignatureDoesNotMatch", "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive", "isp.RAM_PERMISSION_DENY"}
 
 
@@ -58,15 +65,25 @@ class AliyunSms(SmsProvider):
     timeout: float = 8.0
     name = "aliyun"
 
-    def request_url(self, *, phone: str, template_code: str, params: dict, out_id: str, now: datetime | None = None,
-                    nonce: str | None = None) -> str:
+    def request_url(
+        self, *, phone: str, template_code: str, params: dict, out_id: str, now: datetime | None = None, nonce: str | None = None
+    ) -> str:
         now = now or datetime.now(UTC)
         query = {
-            "AccessKeyId": self.access_key_id, "Action": "SendSms", "Format": "JSON", "RegionId": self.region,
-            "SignatureMethod": "HMAC-SHA1", "SignatureNonce": nonce or uuid.uuid4().hex, "SignatureVersion": "1.0",
-            "Timestamp": now.strftime("%Y-%m-%dT%H:%M:%SZ"), "Version": "2017-05-25",
-            "PhoneNumbers": phone, "SignName": self.sign_name, "TemplateCode": template_code,
-            "TemplateParam": json.dumps(params, ensure_ascii=False, separators=(",", ":")), "OutId": out_id,
+            "AccessKeyId": self.access_key_id,
+            "Action": "SendSms",
+            "Format": "JSON",
+            "RegionId": self.region,
+            "SignatureMethod": "HMAC-SHA1",
+            "SignatureNonce": nonce or uuid.uuid4().hex,
+            "SignatureVersion": "1.0",
+            "Timestamp": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "Version": "2017-05-25",
+            "PhoneNumbers": phone,
+            "SignName": self.sign_name,
+            "TemplateCode": template_code,
+            "TemplateParam": json.dumps(params, ensure_ascii=False, separators=(",", ":")),
+            "OutId": out_id,
         }
         signature = aliyun_signature(query, self.access_key_secret)
         canonical = "&".join(f"{percent_encode(k)}={percent_encode(v)}" for k, v in sorted(query.items()))
@@ -92,8 +109,15 @@ def sms_provider() -> SmsProvider | None:
     """The configured provider, or None: SMS is off unless every setting it needs is present."""
     if getattr(settings, "SMS_PROVIDER", "") != "aliyun":
         return None
-    key_id, secret, sign = (getattr(settings, name, "") for name in ("SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET", "SMS_SIGN_NAME"))
+    key_id, secret, sign = (
+        getattr(settings, name, "") for name in ("SMS_ACCESS_KEY_ID", "SMS_ACCESS_KEY_SECRET", "SMS_SIGN_NAME")
+    )
     if not (key_id and secret and sign):
         return None
-    return AliyunSms(access_key_id=key_id, access_key_secret=secret, sign_name=sign,
-                     endpoint=getattr(settings, "SMS_ENDPOINT", "") or "https://dysmsapi.aliyuncs.com/")
+    return AliyunSms(
+        access_key_id=key_id,
+        access_key_secret=secret,
+        sign_name=sign,
+        endpoint=getattr(settings, "SMS_ENDPOINT", "") or "https://dysmsapi.aliyuncs.com/",
+        timeout=float(getattr(settings, "NOTIFY_HTTP_TIMEOUT", 8)),
+    )

@@ -20,10 +20,19 @@ def issued(event) -> None:
     certificate = _certificate(event)
     if certificate is None:
         return
-    notify("certificate.issued", [certificate.holder], {
-        "name": certificate.holder_name, "programme": certificate.programme.name, "serial": certificate.serial,
-        "verify_url": certificate.verification_url,
-    }, key=f"certificate.issue:{certificate.pk}", team=certificate.team, link=reverse("certificates:mine"))
+    notify(
+        "certificate.issued",
+        [certificate.holder],
+        {
+            "name": certificate.holder_name,
+            "programme": certificate.programme.name,
+            "serial": certificate.serial,
+            "verify_url": certificate.verification_url,
+        },
+        key=f"certificate.issue:{certificate.pk}",
+        team=certificate.team,
+        link=reverse("certificates:mine"),
+    )
 
 
 @audit.on_action("certificate.revoke")
@@ -33,10 +42,18 @@ def revoked(event) -> None:
     certificate = _certificate(event)
     if certificate is None:
         return
-    notify("certificate.revoked", [certificate.holder], {
-        "name": certificate.holder_name, "programme": certificate.programme.name, "serial": certificate.serial,
-        "reason": event.note,
-    }, key=f"certificate.revoke:{certificate.pk}", link=reverse("certificates:mine"))
+    notify(
+        "certificate.revoked",
+        [certificate.holder],
+        {
+            "name": certificate.holder_name,
+            "programme": certificate.programme.name,
+            "serial": certificate.serial,
+            "reason": event.note,
+        },
+        key=f"certificate.revoke:{certificate.pk}",
+        link=reverse("certificates:mine"),
+    )
 
 
 def connect() -> None:

@@ -19,9 +19,16 @@ def _enrolled(enrollment_id: int) -> None:
     if enrollment is None:
         return
     try:
-        notify("course.enrolled", [enrollment.user], {
-            "name": enrollment.user.get_full_name() or enrollment.user.username, "course": enrollment.course.title,
-        }, key=f"course.enrolled:{enrollment.pk}", link=enrollment.course.url or "")
+        notify(
+            "course.enrolled",
+            [enrollment.user],
+            {
+                "name": enrollment.user.get_full_name() or enrollment.user.username,
+                "course": enrollment.course.title,
+            },
+            key=f"course.enrolled:{enrollment.pk}",
+            link=enrollment.course.url or "",
+        )
     except Exception:
         log.exception("enrolment notification %s failed", enrollment_id)
 
