@@ -78,8 +78,8 @@ class RobotWebhook(models.Model):
         help_text=_("DingTalk “加签” secret (starts with SEC). Not used by WeCom robots."),
     )
     is_active = models.BooleanField(_("active"), default=True)
-    auth_failures = models.PositiveIntegerField(_("consecutive refusals"), default=0)
-    disabled_reason = models.CharField(_("why it was switched off"), max_length=300, blank=True)
+    auth_failures = models.PositiveIntegerField(_("consecutive refusals"), default=0, editable=False)
+    disabled_reason = models.CharField(_("why it was switched off"), max_length=300, blank=True, editable=False)
     # Rate window: the robot's row is locked to take a slot, so two workers cannot both send the 21st message.
     window_start = models.DateTimeField(null=True, blank=True, editable=False)
     window_count = models.PositiveIntegerField(default=0, editable=False)

@@ -146,6 +146,8 @@ def notify(
     ]
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=1000)
     recipient_ids = [u.pk for u in users]
+    # Now, and again after commit: a page read between the two would have cached the old figure.
+    forget_unread_counts(recipient_ids)
     transaction.on_commit(lambda: forget_unread_counts(recipient_ids))
     if deliveries:
         transaction.on_commit(lambda: enqueue_delivery(len(deliveries)))
