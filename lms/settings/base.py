@@ -218,6 +218,7 @@ SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
 SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
 NOTIFY_QUIET_HOURS = tuple(int(h) for h in os.environ.get("NOTIFY_QUIET_HOURS", "22,7").split(","))
 NOTIFY_TEAM_DAILY_CAP = int(os.environ.get("NOTIFY_TEAM_DAILY_CAP", "100"))
+NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "120"))
 
 # Background work: the database-backed queue by default (run `manage.py db_worker`);
 # TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs tasks inline.
