@@ -45,10 +45,19 @@ def main() -> int:
     server = Platforms().start()
     server.sms_keys["LTAIbench"] = "bench-secret"
     env = {
-        **os.environ, "DJANGO_SETTINGS_MODULE": "lms.settings.dev", "DEBUG": "0", "DATABASE_URL": PG_URL,
-        "TASK_BACKEND": "django_tasks_db.DatabaseBackend", "SMS_PROVIDER": "aliyun", "SMS_ACCESS_KEY_ID": "LTAIbench",
-        "SMS_ACCESS_KEY_SECRET": "bench-secret", "SMS_SIGN_NAME": "常德市商务局", "SMS_ENDPOINT": server.base + "/",
-        "NOTIFY_QUIET_HOURS": "0,0", "NOTIFY_TEAM_DAILY_CAP": "0", "NOTIFY_LEASE_SECONDS": str(LEASE),
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.dev",
+        "DEBUG": "0",
+        "DATABASE_URL": PG_URL,
+        "TASK_BACKEND": "django_tasks_db.DatabaseBackend",
+        "SMS_PROVIDER": "aliyun",
+        "SMS_ACCESS_KEY_ID": "LTAIbench",
+        "SMS_ACCESS_KEY_SECRET": "bench-secret",
+        "SMS_SIGN_NAME": "常德市商务局",
+        "SMS_ENDPOINT": server.base + "/",
+        "NOTIFY_QUIET_HOURS": "0,0",
+        "NOTIFY_TEAM_DAILY_CAP": "0",
+        "NOTIFY_LEASE_SECONDS": str(LEASE),
     }
     os.environ.update(env)
     import django
@@ -72,9 +81,21 @@ def main() -> int:
     def run(workers: int, *, kill: bool) -> float:
         started = [
             subprocess.Popen(
-                [sys.executable, "manage.py", "db_worker", "--worker-id", f"notify{workers}-{n}", "--interval", "0.2",
-                 "--no-startup-delay", "--no-reload"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                [
+                    sys.executable,
+                    "manage.py",
+                    "db_worker",
+                    "--worker-id",
+                    f"notify{workers}-{n}",
+                    "--interval",
+                    "0.2",
+                    "--no-startup-delay",
+                    "--no-reload",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             for n in range(workers)
         ]
@@ -110,7 +131,9 @@ def main() -> int:
         statuses = Counter(rows.values_list("status", flat=True))
         report(f"notify, {workers} worker(s): sent twice", sum(n - 1 for n in sent.values()), "count", size=size, target="0")
         report(f"notify, {workers} worker(s): lost (not delivered)", count - len(sent), "count", size=size, target="0")
-        report(f"notify, {workers} worker(s): deliveries not 'sent'", count - statuses.get("sent", 0), "count", size=size, target="0")
+        report(
+            f"notify, {workers} worker(s): deliveries not 'sent'", count - statuses.get("sent", 0), "count", size=size, target="0"
+        )
         retried = rows.filter(attempts__gt=1).count()
         report(f"notify, {workers} worker(s): taken over after a lease ran out", retried, "count", size=size)
         return count / elapsed
@@ -119,8 +142,13 @@ def main() -> int:
     two = run(2, kill=True)
     server.stop()
     compare(
-        "notifications by SMS, 2 workers (one killed mid-run)", two, "notifications by SMS, 1 worker", one, "msgs/s",
-        size=f"{count} notifications of one event, PostgreSQL, local SMS API", target="≥ 1.0× despite the kill",
+        "notifications by SMS, 2 workers (one killed mid-run)",
+        two,
+        "notifications by SMS, 1 worker",
+        one,
+        "msgs/s",
+        size=f"{count} notifications of one event, PostgreSQL, local SMS API",
+        target="≥ 1.0× despite the kill",
         higher_is_better=True,
     )
     return 0

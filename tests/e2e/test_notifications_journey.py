@@ -29,8 +29,15 @@ def _bell(page) -> int:
 
 
 def test_returned_work_reaches_the_bell_inbox_and_the_team_robot(page, browser, server_env, platforms):
-    prepared = django_shell(server_env, "notification_journey", username="jinshi9", full_name="周<b>晓</b>梅",
-                            team_code="jinshi", robot_url=f"{platforms.base}/robot/send?access_token={TOKEN}", secret=SECRET)
+    prepared = django_shell(
+        server_env,
+        "notification_journey",
+        username="jinshi9",
+        full_name="周<b>晓</b>梅",
+        team_code="jinshi",
+        robot_url=f"{platforms.base}/robot/send?access_token={TOKEN}",
+        secret=SECRET,
+    )
     trainee = page
     login(trainee, "jinshi9")
     trainee.goto(f"{trainee.base_url}/my/")
