@@ -131,8 +131,7 @@ register(
         "trainee",
         _("Certificate issued: {programme}"),
         _("Congratulations, {name}: certificate {serial} for “{programme}” was issued. Anyone can check it at {verify_url}"),
-        EMAIL,
-        robot="team",
+        EMAIL,  # not to the group robot: a bulk issue of hundreds would flood the group
     )
 )
 register(

@@ -171,8 +171,27 @@ def enqueue_delivery(count: int) -> None:
     from .tasks import deliver_due
 
     per_task = getattr(settings, "NOTIFY_BATCH_SIZE", 50)
-    for _ in range(max(1, min(math.ceil(count / per_task), getattr(settings, "NOTIFY_PARALLEL_TASKS", 2)))):
+    wanted = max(1, min(math.ceil(count / per_task), getattr(settings, "NOTIFY_PARALLEL_TASKS", 2)))
+    for _ in range(wanted - _tasks_waiting()):
         deliver_due.enqueue()
+
+
+def _tasks_waiting() -> int:
+    """Delivery tasks queued and not yet started: each will claim whatever is due when it runs, so a burst of
+    events (a bulk issue of 500 certificates) does not queue 500 tasks. Only the database backend can tell."""
+    from django_tasks import default_task_backend
+
+    if default_task_backend.__class__.__name__ != "DatabaseBackend":
+        return 0
+    from django.db.models import Q
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    return DBTaskResult.objects.filter(
+        Q(run_after=get_date_max()) | Q(run_after__lte=timezone.now()),
+        task_path="notifications.tasks.deliver_due",
+        status="READY",
+    ).count()
 
 
 def mark_read(*, user: User, notification_id: int) -> Notification | None:
