@@ -157,3 +157,16 @@ def test_inactive_people_get_nothing(trainee):
     trainee.save()
     assert notify("work.returned", [trainee, UserFactory(is_active=False)], {}, key="x") == 0
     assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["/notifications/99999999999999999999999/read/", "/api/v1/notifications/99999999999999999999999/read/"]
+)
+def test_ids_too_large_for_the_database_are_404(client, trainee, url):
+    client.force_login(trainee)
+    assert client.post(url).status_code == 404
+
+
+def test_schema_lists_the_notification_api(client, trainee):
+    client.force_login(trainee)
+    assert "/api/v1/notifications/unread-count/" in client.get("/api/schema/").content.decode()
