@@ -11,6 +11,11 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .selectors import warm_unread_count
         from .sources import connect_all
 
         connect_all()
+        # The bell's count is read at sign-in, so pages never pay for it (cache infrastructure, not domain flow).
+        user_logged_in.connect(warm_unread_count, dispatch_uid="notifications.warm_unread_count")

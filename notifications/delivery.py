@@ -270,7 +270,7 @@ def record(delivery: Delivery, outcome: Outcome, *, token: str) -> str:
 def _count_refusal(robot_id: int, outcome: Outcome) -> None:
     """N refusals of its key/token/signature in a row switch a robot off, and the bureau hears of it."""
     limit = _setting("NOTIFY_ROBOT_DISABLE_AFTER", 3)
-    robot = RobotWebhook.objects.select_for_update().select_related("team").get(pk=robot_id)
+    robot = RobotWebhook.objects.select_for_update(of=("self",)).select_related("team").get(pk=robot_id)
     robot.auth_failures += 1
     if robot.auth_failures >= limit and robot.is_active:
         robot.is_active = False

@@ -7,7 +7,9 @@ from django.db.models import QuerySet
 
 from .models import EventPolicy, Notification
 
-UNREAD_TTL = 300
+# Every write that changes a count forgets it, so it can be kept long; the TTL only bounds a figure made stale
+# by a change outside the services (a person deleted with their messages).
+UNREAD_TTL = 24 * 3600
 
 
 def _unread_key(user_id: int) -> str:
@@ -23,6 +25,10 @@ def unread_count(user) -> int:
         count = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
         cache.set(key, count, UNREAD_TTL)
     return count
+
+
+def warm_unread_count(sender, request, user, **kwargs) -> None:
+    unread_count(user)
 
 
 def forget_unread_counts(user_ids) -> None:
