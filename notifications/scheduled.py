@@ -4,6 +4,7 @@ hundred times — sends each one once."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -145,12 +146,16 @@ def _overview(now: datetime):
     return qualification_overview(programme=programme, teams=CountyTeam.objects.filter(is_active=True), now=now, months=2)
 
 
+def _resolve(overview, now):
+    return overview() if callable(overview) else (overview or _overview(now))
+
+
 def weekly_team_digests(now: datetime, overview=None) -> int:
     """From Monday 08:00 each week: every team lead, and the team's robots, get the team's figures."""
     local = timezone.localtime(now)
     if local.weekday() != 0 or local.hour < 8:
         return 0
-    overview = overview or _overview(now)
+    overview = _resolve(overview, now)
     if overview is None:
         return 0
     year, week, _ = local.isocalendar()
@@ -184,7 +189,7 @@ def monthly_summary(now: datetime, overview=None) -> int:
     local = timezone.localtime(now)
     if local.day != 1 or local.hour < 9:
         return 0
-    overview = overview or _overview(now)
+    overview = _resolve(overview, now)
     if overview is None:
         return 0
     last_month = (local.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
@@ -207,8 +212,11 @@ def monthly_summary(now: datetime, overview=None) -> int:
 
 
 def teams_without_trainer(now: datetime, overview=None) -> int:
-    """Each week a team has no active supervising trainer, the bureau hears of it once."""
-    overview = overview or _overview(now)
+    """Each week (from Monday 08:00) a team has no active supervising trainer, the bureau hears of it once."""
+    local = timezone.localtime(now)
+    if local.weekday() != 0 or local.hour < 8:
+        return 0
+    overview = _resolve(overview, now)
     if overview is None:
         return 0
     year, week, _ = timezone.localtime(now).isocalendar()
@@ -264,6 +272,7 @@ def exam_openings(now: datetime) -> int:
     return count
 
 
+USES_OVERVIEW = {"weekly_team_digests", "monthly_summary", "teams_without_trainer"}
 JOBS = {
     "certificate_expiry": certificate_expiry,
     "review_digests": review_digests,
@@ -280,9 +289,10 @@ def run_all(now: datetime | None = None) -> dict[str, int | str]:
     """Run every scheduled job; one failing does not stop the others (it is logged and reported)."""
     now = now or timezone.now()
     results: dict[str, int | str] = {}
+    shared = functools.lru_cache(maxsize=1)(lambda: _overview(now))  # the overview is read once per run, if at all
     for name, job in JOBS.items():
         try:
-            results[name] = job(now)
+            results[name] = job(now, overview=shared) if name in USES_OVERVIEW else job(now)
         except Exception as exc:
             log.exception("scheduled notifications: %s failed", name)
             results[name] = f"error: {exc}"

@@ -85,8 +85,10 @@ def test_monthly_summary_and_teams_without_trainer(bureau_admin, trainee, certif
     [summary] = Notification.objects.filter(event="bureau.monthly_summary")
     assert summary.recipient == bureau_admin and summary.context["month"] == today.strftime("%Y-%m")
     assert summary.context["issued"] == 1
-    scheduled.teams_without_trainer(first)
-    scheduled.teams_without_trainer(first)
+    monday = first + timedelta(days=(7 - first.weekday()) % 7)
+    assert scheduled.teams_without_trainer(monday - timedelta(days=1)) == 0  # only from Monday 08:00
+    scheduled.teams_without_trainer(monday)
+    scheduled.teams_without_trainer(monday + timedelta(hours=2))
     assert Notification.objects.filter(event="team.no_trainer", recipient=bureau_admin).count() == 1
 
 
