@@ -85,7 +85,12 @@ def claim(*, token: str, limit: int = 20, now: datetime | None = None) -> list[D
 
 
 def _renew(delivery: Delivery, token: str) -> bool:
-    until = timezone.now() + timedelta(seconds=lease_seconds())
+    """Make sure the lease still holds before sending. While less than half of it has passed since the claim
+    nobody else can have taken the delivery over, and the UPDATE is saved."""
+    now = timezone.now()
+    if delivery.lease_until and delivery.lease_until - now > timedelta(seconds=lease_seconds() / 2):
+        return True
+    until = now + timedelta(seconds=lease_seconds())
     return bool(
         Delivery.objects.filter(pk=delivery.pk, lease_token=token, status=DeliveryStatus.SENDING).update(lease_until=until)
     )
@@ -158,6 +163,17 @@ def _take_robot_slot(robot_id: int, now: datetime) -> datetime | None:
 # Sending --------------------------------------------------------------------------------------------------
 
 
+_policies: dict[str, tuple[float, object]] = {}
+
+
+def _policy(event: str):
+    """The event's policy, read at most every 30 s per worker (a burst of 10,000 SMS reads it once)."""
+    cached = _policies.get(event)
+    if cached is None or time.monotonic() - cached[0] > 30:
+        cached = _policies[event] = (time.monotonic(), policy_for(event))
+    return cached[1]
+
+
 def _context_of(delivery: Delivery) -> dict:
     return delivery.notification.context if delivery.notification_id else delivery.context
 
@@ -187,7 +203,7 @@ def _send(delivery: Delivery) -> Outcome:
             message_id=delivery.idempotency_key,
         )
     if delivery.channel == Channel.SMS:
-        provider, policy = sms_provider(), policy_for(event)
+        provider, policy = sms_provider(), _policy(event)
         if provider is None or policy is None or not policy.sms_template_code:
             return Outcome(FAILED, code="sms_off", message="SMS is not configured for this event")
         return provider.send(

@@ -151,13 +151,13 @@ def test_team_daily_cap(platforms, wecom_robot, trainee, team, settings):
 
 def test_expired_lease_is_claimed_again_and_the_old_worker_cannot_record(platforms, wecom_robot, trainee, team):
     _returned(trainee, team)
-    now = timezone.now()
-    [first] = delivery.claim(token="dead-worker", now=now)
-    assert delivery.claim(token="other", now=now) == []  # leased: nobody else takes it
-    later = now + timedelta(seconds=delivery.lease_seconds() + 1)
-    [again] = delivery.claim(token="new-worker", now=later)
+    long_ago = timezone.now() - timedelta(seconds=delivery.lease_seconds() + 5)
+    Delivery.objects.update(next_try_at=long_ago)
+    [first] = delivery.claim(token="dead-worker", now=long_ago)  # a worker claimed it, then stalled past its lease
+    assert delivery.claim(token="other", now=long_ago) == []  # while leased, nobody else takes it
+    [again] = delivery.claim(token="new-worker")
     assert again.pk == first.pk and again.attempts == 2
-    assert delivery.deliver_one(first, token="dead-worker") == "lost"  # the old lease no longer holds
+    assert delivery.deliver_one(first, token="dead-worker") == "lost"  # the old lease no longer holds: not sent
     assert delivery.deliver_one(again, token="new-worker") == "sent"
     assert len(platforms.of("wecom")) == 1
 
