@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("hands-on/", include("quizzes.practical.urls")),
     path("inspection/", include("inspection.urls")),
+    path("notifications/", include("notifications.urls")),
 ]
 
 # Single sign-on, when its app is installed (lms/settings/sso.py: only with SSO variables set).

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "quizzes",
     "certificates",
     "inspection",
+    "notifications",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "lms.context_processors.navigation",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -216,6 +218,16 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "站长学堂 <noreply@localhost>")
+
+# Notifications (notifications/): SMS is off unless SMS_PROVIDER=aliyun and its keys are set.
+SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "")
+SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")
+SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
+SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+NOTIFY_QUIET_HOURS = tuple(int(h) for h in os.environ.get("NOTIFY_QUIET_HOURS", "22,7").split(","))
+NOTIFY_TEAM_DAILY_CAP = int(os.environ.get("NOTIFY_TEAM_DAILY_CAP", "100"))
+NOTIFY_LEASE_SECONDS = int(os.environ.get("NOTIFY_LEASE_SECONDS", "120"))
 
 # Background work: the database-backed queue by default (run `manage.py db_worker`);
 # TASK_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs tasks inline.

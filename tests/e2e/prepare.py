@@ -185,3 +185,20 @@ def task_requirements_of(*, username: str) -> None:
     user = User.objects.get(username=username)
     by_course = requirements_by_course(user, list(CoursePage.objects.live().order_by("path")))
     _say({r.key: r.done for requirements in by_course.values() for r in requirements if r.kind == "task"})
+
+
+def notification_journey(*, username: str, full_name: str, team_code: str, robot_url: str, secret: str) -> None:
+    """A fresh trainee whose reviewed report waits for their trainer, and the team's DingTalk robot pointing at
+    the test's local platform server (created directly: the admin accepts only the platforms' own hosts)."""
+    from lms.models import CountyTeam
+    from notifications.models import RobotWebhook
+    from quizzes.models import PracticalTask
+    from quizzes.practical.services import submit_work
+
+    user = _make_trainee(username, full_name, team_code)
+    team = CountyTeam.objects.get(code=team_code)
+    RobotWebhook.objects.filter(team=team).delete()
+    RobotWebhook.objects.create(team=team, kind="dingtalk", name=f"{team.name}网站工作群", url=robot_url, secret=secret)
+    task = PracticalTask.objects.filter(kind="reviewed").order_by("pk").first()
+    submission = submit_work(task=task, user=user, text="本单位网站安全自查报告：已完成弱口令排查。")
+    _say({"submission": submission.pk, "task_id": task.pk, "task": task.title, "reviewer": _reviewer_of(team_code).username})

@@ -1,0 +1,1 @@
+"""Outward channels. Each `send_*` returns an `Outcome`; none raises for what the far end answers."""
