@@ -179,6 +179,19 @@ register(
 # To a team lead.
 register(
     EventType(
+        "inspection.rectification_opened",
+        _("Site inspection found items to fix"),
+        "trainee",
+        _("{team}: {count} new items to fix on {site}"),
+        _(
+            "The inspection of {site} on {date} found {count} new items to fix (整改) for {team}, the first due {deadline}. Each item links to the lesson that teaches the fix."
+        ),
+        EMAIL,
+        robot="team",
+    )
+)
+register(
+    EventType(
         "team.weekly_digest",
         _("Weekly team digest"),
         "lead",

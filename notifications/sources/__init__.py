@@ -3,18 +3,20 @@ never import notifications. Connecting a new source is a module here with a `con
 
 from __future__ import annotations
 
-from importlib.util import find_spec
-
 
 def connect_all() -> None:
+    from django.apps import apps
+
     from . import certificates, courses, quizzes
 
     for module in (courses, quizzes, certificates):
         module.connect()
-    if find_spec("exams") is not None:
-        from django.apps import apps
+    # Apps built beside notifications: heard when installed, never required.
+    if apps.is_installed("exams"):
+        from . import exams
 
-        if apps.is_installed("exams"):
-            from . import exams
+        exams.connect()
+    if apps.is_installed("inspection"):
+        from . import inspection
 
-            exams.connect()
+        inspection.connect()
