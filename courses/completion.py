@@ -90,6 +90,8 @@ def awards_for(user) -> list[Award]:
 
 def lessons_by_course(courses) -> dict:
     """{course: [published lessons in tree order]} for many courses, in one query."""
+    from lms.request_cache import share_site_root_paths
+
     from .models import LessonPage
 
     courses = list(courses)
@@ -100,7 +102,10 @@ def lessons_by_course(courses) -> dict:
         match |= Q(path__startswith=course.path, depth=course.depth + 1)
     by_path = {course.path: course for course in courses}
     result = {course: [] for course in courses}
-    for lesson in LessonPage.objects.live().filter(match).order_by("path"):
+    lessons = list(LessonPage.objects.live().filter(match).order_by("path"))
+    # Each lesson's `url` would otherwise read the site root paths from the cache again (Redis: a round trip).
+    share_site_root_paths(*lessons, *courses)
+    for lesson in lessons:
         result[by_path[lesson.path[: -LessonPage.steplen]]].append(lesson)
     return result
 
