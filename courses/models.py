@@ -114,6 +114,7 @@ class LessonPage(OneQueryViewRestrictions, Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        from .lesson_body import body_parts
         from .selectors import lesson_context
         from .services import record_lesson_visit
 
@@ -122,6 +123,8 @@ class LessonPage(OneQueryViewRestrictions, Page):
         if request.user.is_authenticated and not getattr(request, "is_preview", False):
             record_lesson_visit(user=request.user, lesson=self, course=course)
         context.update(lesson_context(user=request.user, lesson=self, course=course))
+        # A preview shows a draft: rendered afresh, never cached.
+        context["body_parts"] = body_parts(self, use_cache=not getattr(request, "is_preview", False))
         return context
 
 
