@@ -45,9 +45,14 @@ class BodyPart:
 
 
 def forget_rendered_bodies(**kwargs) -> None:
-    """Something a body may show changed: every cached body is stale. After the commit, so that a page rendered
-    meanwhile cannot store what it read before the change under the new generation."""
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None))
+    """Something a body may show changed: every cached body is stale. Now, and again after the commit, so that
+    a page rendered meanwhile cannot keep what it read before the change under the new generation."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def _generation(current) -> str:
