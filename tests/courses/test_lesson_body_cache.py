@@ -94,10 +94,13 @@ def test_an_image_is_read_once_then_served_from_the_cached_html(client, trainee,
     buffer = io.BytesIO()
     PILImage.new("RGB", (64, 48), "#36c").save(buffer, "PNG")
     image = get_image_model().objects.create(title="后台截图", file=ImageFile(buffer, name="shot.png"))
-    lesson = LessonFactory(parent=course, body=[
-        ("text", "<p>登录后台</p>"),
-        ("image", {"image": image, "alt_text": "后台登录页", "caption": "图1"}),
-    ])
+    lesson = LessonFactory(
+        parent=course,
+        body=[
+            ("text", "<p>登录后台</p>"),
+            ("image", {"image": image, "alt_text": "后台登录页", "caption": "图1"}),
+        ],
+    )
     services.enroll(user=trainee, course=course)
     client.force_login(trainee)
     first = _page(client, lesson.url)
@@ -116,11 +119,15 @@ def test_an_image_is_read_once_then_served_from_the_cached_html(client, trainee,
 def _lesson_with_a_quiz(course):
     questions = [question(name="题一"), question(name="题二")]
     exam = quiz(questions, title="后台管理测验", pass_mark=60, is_published=True)
-    lesson = LessonFactory(parent=course, title="测验课", body=[
-        ("text", "<p>先读完本课。</p>"),
-        ("quiz", {"quiz": exam, "intro": ""}),
-        ("callout", {"kind": "tip", "title": "", "text": "<p>别忘了发布。</p>"}),
-    ])
+    lesson = LessonFactory(
+        parent=course,
+        title="测验课",
+        body=[
+            ("text", "<p>先读完本课。</p>"),
+            ("quiz", {"quiz": exam, "intro": ""}),
+            ("callout", {"kind": "tip", "title": "", "text": "<p>别忘了发布。</p>"}),
+        ],
+    )
     return lesson, exam, questions
 
 
