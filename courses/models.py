@@ -119,7 +119,8 @@ class LessonPage(OneQueryViewRestrictions, Page):
         from .services import record_lesson_visit
 
         context = super().get_context(request, *args, **kwargs)
-        course = self.get_parent().specific
+        # The course's own fields (summary, cover…) are not shown here: its page row is enough, no query for them.
+        course = self.get_parent().specific_deferred
         if request.user.is_authenticated and not getattr(request, "is_preview", False):
             record_lesson_visit(user=request.user, lesson=self, course=course)
         context.update(lesson_context(user=request.user, lesson=self, course=course))

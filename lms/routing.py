@@ -77,13 +77,18 @@ def route_by_url_path(request, *, root_url_path: str, path_components: list[str]
     pages = Page.objects.filter(url_path__in=wanted)
     if root is not None:
         pages = pages.filter(path__startswith=root.path)
-    pages = list(pages.specific())
-    share_site_root_paths(*pages)
+    # The rows as Wagtail's Page (one query), then only the requested page in its own type (one more): the parent
+    # stays a plain Page, as treebeard's get_parent() gives it; a page needing its parent's own fields asks for them.
+    pages = list(pages)
     found = {page.url_path: page for page in pages}
     if len(found) < len(pages):
         return None  # two pages share a URL path (e.g. translations of a root): let Wagtail walk the tree
     page = found.get(target)
-    if page is None or not _routes_like_a_page(page):
+    if page is None:
+        return None
+    page = page.specific
+    share_site_root_paths(page, *pages)
+    if not _routes_like_a_page(page):
         return None
     parent = found.get(parent_path, root)
     if parent is not None:
