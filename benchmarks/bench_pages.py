@@ -78,10 +78,10 @@ CACHE_NAME = "Redis" if REDIS_URL else "local-memory"
 
 
 if __name__ == "__main__":
-    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": PREFIX}} if REDIS_URL else None
     overrides = {"ALLOWED_HOSTS": ["*"], "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db"}
-    if caches:
-        overrides["CACHES"] = caches
+    if REDIS_URL:
+        redis_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": PREFIX}
+        overrides["CACHES"] = {"default": redis_cache}
     try:
         with override_settings(**overrides):
             main()
