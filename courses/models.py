@@ -78,10 +78,10 @@ class CoursePage(OneQueryViewRestrictions, Page):
         return LessonPage.objects.child_of(self).live().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import course_outline
+        from .selectors import outline_for_request
 
         context = super().get_context(request, *args, **kwargs)
-        context["outline"] = course_outline(user=request.user, course=self)
+        context["outline"] = outline_for_request(request=request, course=self)
         return context
 
 
@@ -123,7 +123,7 @@ class LessonPage(OneQueryViewRestrictions, Page):
         course = self.get_parent().specific_deferred
         if request.user.is_authenticated and not getattr(request, "is_preview", False):
             record_lesson_visit(user=request.user, lesson=self, course=course)
-        context.update(lesson_context(user=request.user, lesson=self, course=course))
+        context.update(lesson_context(user=request.user, lesson=self, course=course, request=request))
         # A preview shows a draft: rendered afresh, never cached.
         context["body_parts"] = body_parts(self, use_cache=not getattr(request, "is_preview", False))
         return context
