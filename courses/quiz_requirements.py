@@ -1,7 +1,8 @@
 """Course completion: every quiz embedded in a course's lessons must be passed.
 
-A requirement provider (see courses/completion.py): three queries for any number of courses: none
-for the quiz ids (read from the lessons' raw StreamField data), two for the quizzes and attempts.
+A requirement provider (see courses/completion.py): one query for any number of courses, the trainee's
+attempts. The quiz ids are read from the lessons' raw StreamField data; the quizzes, with their question
+counts, come from the course outline cache (courses/outline_cache.py).
 """
 
 from __future__ import annotations
