@@ -1,6 +1,14 @@
 """Page timings and query counts: the lesson page beside a plain Wagtail page with the same body
 (targets ≤ 12 queries and ≤ 1.5×), the course page and "my courses", with sessions in the cache as in
-production (cached_db; production's cache is Redis when REDIS_URL is set, local memory here)."""
+production (cached_db). The cache is Redis as in production when one answers on 127.0.0.1:6379 (or at
+BENCH_REDIS_URL; this run's own key prefix, its keys deleted at the end), local memory otherwise.
+
+The plain page is served at its best too: through the same middleware and the same routing by URL path,
+its body the lesson's rendered HTML."""
+
+import os
+import socket
+import uuid
 
 from harness import compare, count_queries, median_ms, report, setup_django
 
@@ -38,7 +46,7 @@ def main() -> None:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
 
-    size = f"{len(COURSES)} courses, {sum(len(c['lessons']) for c in COURSES)} lessons"
+    size = f"{len(COURSES)} courses, {sum(len(c['lessons']) for c in COURSES)} lessons, {CACHE_NAME} cache"
     lesson_ms = median_ms(lambda: get(lesson.url), repeat=20)
     baseline_ms = median_ms(lambda: get(plain.url), repeat=20)
     compare("lesson page (GET, signed in)", lesson_ms, "plain Wagtail page, same body and site chrome", baseline_ms, "ms",
@@ -54,6 +62,34 @@ def main() -> None:
     report("catalogue (GET)", median_ms(lambda: get("/courses/"), repeat=20), "ms", size=size)
 
 
+def _redis_url() -> str:
+    if os.environ.get("BENCH_REDIS_URL"):
+        return os.environ["BENCH_REDIS_URL"]
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return "redis://127.0.0.1:6379/0"
+    except OSError:
+        return ""
+
+
+REDIS_URL = _redis_url()
+PREFIX = f"bench-pages-{uuid.uuid4().hex[:8]}"
+CACHE_NAME = "Redis" if REDIS_URL else "local-memory"
+
+
 if __name__ == "__main__":
-    with override_settings(ALLOWED_HOSTS=["*"], SESSION_ENGINE="django.contrib.sessions.backends.cached_db"):
-        main()
+    overrides = {"ALLOWED_HOSTS": ["*"], "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db"}
+    if REDIS_URL:
+        redis_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": PREFIX}
+        overrides["CACHES"] = {"default": redis_cache}
+    try:
+        with override_settings(**overrides):
+            main()
+    finally:
+        if REDIS_URL:  # only this run's keys: others may share the server
+            import redis
+
+            server = redis.Redis.from_url(REDIS_URL)
+            keys = list(server.scan_iter(f"{PREFIX}:*"))
+            if keys:
+                server.delete(*keys)

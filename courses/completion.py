@@ -90,18 +90,40 @@ def awards_for(user) -> list[Award]:
 
 def lessons_by_course(courses) -> dict:
     """{course: [published lessons in tree order]} for many courses, in one query."""
+    from wagtail.models import PageViewRestriction
+
+    from lms.request_cache import share_site_root_paths
+
+    from . import outline_cache
     from .models import LessonPage
 
     courses = list(courses)
     if not courses:
         return {}
-    match = Q()
-    for course in courses:
-        match |= Q(path__startswith=course.path, depth=course.depth + 1)
     by_path = {course.path: course for course in courses}
-    result = {course: [] for course in courses}
-    for lesson in LessonPage.objects.live().filter(match).order_by("path"):
-        result[by_path[lesson.path[: -LessonPage.steplen]]].append(lesson)
+
+    def load(paths) -> dict:
+        match = Q()
+        for path in paths:
+            match |= Q(path__startswith=path, depth=by_path[path].depth + 1)
+        loaded = {path: [] for path in paths}
+        lessons = list(LessonPage.objects.live().filter(match).order_by("path"))
+        # Each lesson carries its own view restrictions, so an outline can leave out, per reader, the lessons
+        # that reader may not open (courses.selectors.visible_lessons) without a query.
+        restrictions: dict[int, list] = {}
+        if lessons:
+            for restriction in PageViewRestriction.objects.filter(page__in=lessons).prefetch_related("groups"):
+                restrictions.setdefault(restriction.page_id, []).append(restriction)
+        for lesson in lessons:
+            lesson.own_view_restrictions = restrictions.get(lesson.pk, [])
+            loaded[lesson.path[: -LessonPage.steplen]].append(lesson)
+        return loaded
+
+    # The lessons are the same for every reader: kept in the cache by course path (a moved course is a new key).
+    found = outline_cache.cached("lessons", list(by_path), load)
+    result = {course: found.get(course.path, []) for course in courses}
+    # Each lesson's `url` would otherwise read the site root paths from the cache again (Redis: a round trip).
+    share_site_root_paths(*(lesson for lessons in result.values() for lesson in lessons), *courses)
     return result
 
 

@@ -78,10 +78,10 @@ class CoursePage(OneQueryViewRestrictions, Page):
         return LessonPage.objects.child_of(self).live().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import course_outline
+        from .selectors import outline_for_request
 
         context = super().get_context(request, *args, **kwargs)
-        context["outline"] = course_outline(user=request.user, course=self)
+        context["outline"] = outline_for_request(request=request, course=self)
         return context
 
 
@@ -114,14 +114,18 @@ class LessonPage(OneQueryViewRestrictions, Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        from .lesson_body import body_parts
         from .selectors import lesson_context
         from .services import record_lesson_visit
 
         context = super().get_context(request, *args, **kwargs)
-        course = self.get_parent().specific
+        # The course's own fields (summary, cover…) are not shown here: its page row is enough, no query for them.
+        course = self.get_parent().specific_deferred
         if request.user.is_authenticated and not getattr(request, "is_preview", False):
             record_lesson_visit(user=request.user, lesson=self, course=course)
-        context.update(lesson_context(user=request.user, lesson=self, course=course))
+        context.update(lesson_context(user=request.user, lesson=self, course=course, request=request))
+        # A preview shows a draft: rendered afresh, never cached.
+        context["body_parts"] = body_parts(self, use_cache=not getattr(request, "is_preview", False))
         return context
 
 

@@ -5,7 +5,9 @@ Every function here runs a constant number of queries however many courses or le
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from django.utils.translation import gettext
 
 from lms.models import User
 
@@ -85,7 +87,6 @@ class CourseProgress:
                 return lesson
         return self.lessons[0]
 
-
     @property
     def next_step(self) -> NextStep | None:
         """The first unmet requirement: lessons first (where the trainee left off), then what providers ask for
@@ -97,7 +98,9 @@ class CourseProgress:
         requirement = None if unread else completion.next_requirement(self.requirements)
         if requirement is not None:
             return NextStep(
-                kind=requirement.kind, label=requirement.action or requirement.label, url=requirement.url,
+                kind=requirement.kind,
+                label=requirement.action or requirement.label,
+                url=requirement.url,
                 waiting=requirement.waiting,
             )
         lesson = self.continue_lesson
@@ -141,18 +144,44 @@ def course_outline(*, user: User, course: CoursePage) -> CourseProgress:
 
 def my_courses(*, user: User) -> list[CourseProgress]:
     """The user's enrolled courses, the most recently active first, completed ones last."""
-    courses = list(
-        CoursePage.objects.live().filter(enrollments__user=user).select_related("cover_image").order_by("path")
-    )
+    courses = list(CoursePage.objects.live().filter(enrollments__user=user).select_related("cover_image").order_by("path"))
     progress = _progress_for(user, courses)
     entries = list(progress.values())
-    entries.sort(key=lambda p: (p.completed, -(p.enrollment.last_activity_at.timestamp() if p.enrollment and p.enrollment.last_activity_at else 0)))
+    entries.sort(
+        key=lambda p: (
+            p.completed,
+            -(p.enrollment.last_activity_at.timestamp() if p.enrollment and p.enrollment.last_activity_at else 0),
+        )
+    )
     return entries
 
 
-def lesson_context(*, user: User, lesson: LessonPage, course: CoursePage) -> dict:
+def visible_lessons(lessons, request) -> list[LessonPage]:
+    """The lessons this request may open: one restricted to a group, to signed-in users or by a password is left
+    out of an outline for a reader it would refuse (its own restrictions ride with it, see lessons_by_course)."""
+    return [lesson for lesson in lessons if all(r.accept_request(request) for r in getattr(lesson, "own_view_restrictions", ()))]
+
+
+def outline_for_request(*, request, course: CoursePage) -> CourseProgress:
+    """The course outline as the page shows it to this request: its lessons only those the reader may open."""
+    outline = course_outline(user=request.user, course=course)
+    visible = visible_lessons(outline.lessons, request)
+    if len(visible) != len(outline.lessons):
+        hidden = {f"lesson:{lesson.pk}" for lesson in outline.lessons} - {f"lesson:{lesson.pk}" for lesson in visible}
+        # Still a requirement (the course's rule is the same for everyone), but neither its title nor its link shown.
+        outline.requirements = [
+            replace(r, label=gettext("A lesson you may not open"), url="", action="") if r.key in hidden else r
+            for r in outline.requirements
+        ]
+        outline.lessons = visible
+    return outline
+
+
+def lesson_context(*, user: User, lesson: LessonPage, course: CoursePage, request=None) -> dict:
     """What a lesson page shows around its body: done?, position, previous/next, course progress."""
-    outline = course_outline(user=user, course=course)
+    outline = (
+        outline_for_request(request=request, course=course) if request is not None else course_outline(user=user, course=course)
+    )
     lessons = outline.lessons
     index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
     return {
@@ -163,7 +192,9 @@ def lesson_context(*, user: User, lesson: LessonPage, course: CoursePage) -> dic
         "previous_lesson": lessons[index - 1] if index else None,
         "next_lesson": lessons[index + 1] if index is not None and index + 1 < len(lessons) else None,
         # The quiz and task cards in the body show what the course's requirements already read.
-        "quiz_outcomes": {int(r.key.split(":")[1]): r.state for r in outline.requirements if r.kind == "quiz" and r.state is not None},
+        "quiz_outcomes": {
+            int(r.key.split(":")[1]): r.state for r in outline.requirements if r.kind == "quiz" and r.state is not None
+        },
         "task_submissions": {int(r.key.split(":")[1]): r.state for r in outline.requirements if r.kind == "task"},
     }
 

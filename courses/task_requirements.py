@@ -14,6 +14,7 @@ from quizzes.models.tasks import PRACTICE_SITE_KINDS, RESUBMITTABLE
 from quizzes.practical.practice import PracticeSiteMissing, provision_practice_site
 from quizzes.practical.selectors import task_states
 
+from . import outline_cache
 from .completion import Requirement
 
 BLOCK_NAME = "practical_task"
@@ -37,7 +38,12 @@ def task_requirements(*, user, lessons_by_course) -> dict:
     all_ids = {pk for ids in ids_by_course.values() for pk in ids}
     if not all_ids:
         return {}
-    tasks = list(PracticalTask.objects.filter(pk__in=all_ids))
+    # The tasks are the same for every reader: read through the course outline cache.
+    tasks = list(
+        outline_cache.cached(
+            "task", all_ids, lambda ids: {task.pk: task for task in PracticalTask.objects.filter(pk__in=ids)}
+        ).values()
+    )
     remember(tasks)  # a task card of the same page reuses them
     titles = {task.pk: task.title for task in tasks}
     # The latest submission says it all: an accepted one is final (nothing can be handed in after it),
@@ -60,9 +66,13 @@ def _requirement(pk: int, title: str, submission) -> Requirement:
     else:
         action = _("Do the hands-on task “%(title)s”") % {"title": title}
     return Requirement(
-        key=f"task:{pk}", label=title, done=status == SubmissionStatus.ACCEPTED,
-        url=reverse("practical:task", args=[pk]), kind="task",
-        waiting=status in (SubmissionStatus.AWAITING_REVIEW, SubmissionStatus.CHECKING), action=action,
+        key=f"task:{pk}",
+        label=title,
+        done=status == SubmissionStatus.ACCEPTED,
+        url=reverse("practical:task", args=[pk]),
+        kind="task",
+        waiting=status in (SubmissionStatus.AWAITING_REVIEW, SubmissionStatus.CHECKING),
+        action=action,
         state=submission,
     )
 

@@ -168,6 +168,9 @@ class HomePage(OneQueryViewRestrictions, Page):
     class Meta:
         verbose_name = _("home page")
 
+    # Its route() only looks its descendants up by URL path; for itself it is Page.route (lms.routing).
+    routes_by_url_path = True
+
     def route(self, request, path_components):
         """Find the requested page and its parent in one lookup by URL path (see lms.routing).
 

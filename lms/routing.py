@@ -14,6 +14,8 @@ from django.http.request import split_domain_port
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
 
+from .request_cache import share_site_root_paths, site_root_paths
+
 SITES_CACHE_KEY = "lms:wagtail-sites"
 
 MATCH_HOSTNAME_PORT, MATCH_HOSTNAME_DEFAULT, MATCH_DEFAULT, MATCH_HOSTNAME = range(4)
@@ -56,6 +58,12 @@ def site_for_request(request) -> Site | None:
     return sites[len(sites) == 2]
 
 
+def _routes_like_a_page(page) -> bool:
+    """Whether the page answers for its own URL as `Page.route` does: Wagtail's own `route`, or one that declares
+    it only finds its descendants faster (`routes_by_url_path`, e.g. the home page) and serves itself as Wagtail would."""
+    return type(page).route is Page.route or getattr(type(page), "routes_by_url_path", False)
+
+
 def route_by_url_path(request, *, root_url_path: str, path_components: list[str], root: Page | None = None):
     """The route Wagtail's slug-by-slug walk would reach, found in one lookup by URL path; None to walk instead.
 
@@ -69,12 +77,18 @@ def route_by_url_path(request, *, root_url_path: str, path_components: list[str]
     pages = Page.objects.filter(url_path__in=wanted)
     if root is not None:
         pages = pages.filter(path__startswith=root.path)
-    pages = list(pages.specific())
+    # The rows as Wagtail's Page (one query), then only the requested page in its own type (one more): the parent
+    # stays a plain Page, as treebeard's get_parent() gives it; a page needing its parent's own fields asks for them.
+    pages = list(pages)
     found = {page.url_path: page for page in pages}
     if len(found) < len(pages):
         return None  # two pages share a URL path (e.g. translations of a root): let Wagtail walk the tree
     page = found.get(target)
-    if page is None or type(page).route is not Page.route:
+    if page is None:
+        return None
+    page = page.specific
+    share_site_root_paths(page, *pages)
+    if not _routes_like_a_page(page):
         return None
     parent = found.get(parent_path, root)
     if parent is not None:
@@ -99,7 +113,9 @@ class PageRouteMiddleware:
         if site is None:
             return None
         request._wagtail_site = site
-        root_url_path = next((root.root_path for root in Site.get_site_root_paths() if root.site_id == site.pk), None)
+        # `{% pageurl %}` and `page.get_url(request)` read the root paths from the request: one cache read in all.
+        share_site_root_paths(request)
+        root_url_path = next((root.root_path for root in site_root_paths() if root.site_id == site.pk), None)
         path = view_args[0] if view_args else view_kwargs.get("path", "")
         if root_url_path is None:
             return None
