@@ -32,7 +32,8 @@ class CertificateFactory(DjangoModelFactory):
         model = Certificate
 
     holder_name = factory.LazyAttribute(lambda o: str(o.holder))
-    serial = factory.Sequence(lambda n: f"CD-2026-{n:06d}")
+    # A prefix of its own: certificates the services issue in the same test take CD-2026-… from the counter.
+    serial = factory.Sequence(lambda n: f"QF-2026-{n:06d}")
     verification_code = factory.Sequence(lambda n: f"code{n:08d}")
     issued_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=30))
 
