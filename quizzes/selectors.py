@@ -16,6 +16,7 @@ from django.utils import timezone
 from lms.models import CountyTeam, Membership, Role, User
 from lms.request_cache import remember
 
+from . import review_rules
 from .models import Attempt, AttemptStatus, Choice, GradingMethod, Question, Quiz, Response, ReviewPolicy
 
 
@@ -113,11 +114,14 @@ def answers_visible(*, attempt: Attempt, viewer: User, now: datetime | None = No
         return False
     if viewer.pk != attempt.user_id:
         return permissions.can_view_person(viewer, attempt.user)
+    now = now or timezone.now()
+    ruled = review_rules.verdict(attempt=attempt, now=now)
+    if ruled is not None:
+        return ruled
     policy = attempt.quiz.review_policy
     if policy == ReviewPolicy.IMMEDIATELY:
         return True
     if policy == ReviewPolicy.AFTER_CLOSE:
-        now = now or timezone.now()
         return attempt.quiz.closes_at is not None and now >= attempt.quiz.closes_at
     return False
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "exams",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
