@@ -42,9 +42,10 @@ def manageable_sittings(user: User, queryset: QuerySet[ExamSitting] | None = Non
     if not can_schedule(user):
         return queryset.none()
     allowed = schedulable_teams(user).values("pk")
-    outside_teams = ExamSitting.objects.filter(teams__isnull=False).exclude(teams__in=allowed).values("pk")
+    # A sitting with even one team (or named person) outside the trainer's teams is not theirs to edit.
+    outside_teams = ExamSitting.teams.through.objects.exclude(countyteam_id__in=allowed).values("examsitting_id")
     inside_people = Membership.objects.filter(role=Role.TRAINEE, team__in=allowed).values("user_id")
-    outside_people = ExamSitting.objects.filter(people__isnull=False).exclude(people__in=inside_people).values("pk")
+    outside_people = ExamSitting.people.through.objects.exclude(user_id__in=inside_people).values("examsitting_id")
     return queryset.exclude(pk__in=outside_teams).exclude(pk__in=outside_people)
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("", include("certificates.urls")),
     path("hands-on/", include("quizzes.practical.urls")),
+    path("exams/", include("exams.urls")),
 ]
 
 # Single sign-on, when its app is installed (lms/settings/sso.py: only with SSO variables set).

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("quizzes.api.urls")),
     path("", include("certificates.api.urls")),
     path("practical/", include("quizzes.practical.api")),
+    path("", include("exams.api.urls")),
 ]
