@@ -13,7 +13,7 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.open
 
 
 def state_label(state: str) -> str:
-    return {ABSENT: _("Absent"), IN_PROGRESS: _("In progress"), PASSED: _("Passed"), FAILED: _("Failed")}[state]
+    return {ABSENT: _("Absent"), IN_PROGRESS: _("In progress"), PASSED: _("Passed"), FAILED: _("Not passed")}[state]
 
 
 def sheets(report: SittingResults) -> list[Sheet]:
@@ -30,7 +30,7 @@ def sheets(report: SittingResults) -> list[Sheet]:
     teams.rows[-1][0] = _("Total")
     people = Sheet(
         title=_("People"),
-        headers=[_("Name"), _("Username"), _("County team"), _("Result"), _("Best score (%)"), _("Attempts"), _("Submitted at")],
+        headers=[_("Trainee name"), _("Username"), _("County team"), _("Result"), _("Best score (%)"), _("Attempts"), _("Submitted at")],
         rows=[],
         widths=[14, 16, 14, 10, 12, 8, 18],
     )
