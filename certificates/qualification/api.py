@@ -43,6 +43,9 @@ class FiguresSerializer(serializers.Serializer):
         allow_null=True, help_text="Mean percent of the members' submitted attempts at the programme's quizzes."
     )
     tasks_waiting = serializers.IntegerField(help_text="The members' hands-on submissions waiting for a trainer's review.")
+    extra = serializers.DictField(
+        help_text="Figures other parts of the product add per team (exam results, site inspection), by key; null when unknown."
+    )
 
 
 class ProgrammeSerializer(serializers.Serializer):

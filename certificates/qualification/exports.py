@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from . import extra_columns
 from .selectors import Overview, TeamDetail
 
 
@@ -33,6 +34,15 @@ def _date(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d") if value else ""
 
 
+def _extra_value(extra, value):
+    # Numbers stay numbers in the workbook (sortable in Excel); anything else is written as the page shows it.
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return extra_columns.shown(extra, value)
+
+
 def overview_sheets(overview: Overview) -> list[Sheet]:
     teams = Sheet(
         title=pgettext("qualification", "Teams"),
@@ -40,15 +50,17 @@ def overview_sheets(overview: Overview) -> list[Sheet]:
             pgettext("qualification", "Rank"), pgettext("qualification", "County team"), pgettext("qualification", "Code"), pgettext("qualification", "Members"), _("Certified"), _("% qualified"),
             _("Expiring within 60 days"), pgettext("qualification", "Expired"), _("All courses completed"), _("Course completion %"),
             _("Average quiz score"), _("Tasks waiting for review"), pgettext("qualification", "Last activity"),
-        ],
+            _("Supervising trainer"),
+        ] + [str(extra.label) for extra in extra_columns.columns()],
         rows=[
             [
                 r.rank, r.team.name, r.team.code, r.members, r.certified, r.percent_qualified, r.expiring, r.expired,
                 r.trained, r.course_completion_percent, r.average_score, r.tasks_waiting, _when(r.last_activity),
-            ]
+                pgettext("qualification", "yes") if r.has_trainer else _("no supervising trainer"),
+            ] + [_extra_value(extra, r.extra.get(extra.key)) for extra in extra_columns.columns()]
             for r in overview.rows
         ],
-        widths=[8, 16, 14, 10, 10, 12, 16, 10, 16, 14, 14, 16, 18],
+        widths=[8, 16, 14, 10, 10, 12, 16, 10, 16, 14, 14, 16, 18, 14] + [14 for _extra in extra_columns.columns()],
     )
     ranking = Sheet(
         title=pgettext("qualification", "Ranking"),

@@ -41,6 +41,7 @@ from quizzes.models import Attempt, AttemptStatus, PracticalTask, Quiz, Submissi
 from quizzes.selectors import final_percent
 
 from ..models import Certificate, CertificateStatus, Programme
+from . import extra_columns
 
 EXPIRING_WITHIN = datetime.timedelta(days=60)
 # A trainee with no activity for this long, and a required course still open, counts as stuck.
@@ -321,6 +322,12 @@ class TeamRow:
     tasks_waiting: int = 0
     has_trainer: bool = True
     rank: int = 0
+    # Figures other apps add through extra_columns (exam results, site inspection), by column key.
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def extra_cells(self) -> list:
+        return extra_columns.cells(self.extra, self.team)
 
     @property
     def course_completion_percent(self) -> float:
@@ -412,6 +419,9 @@ def qualification_overview(
         )
         for t in annotated
     ]
+    extras = extra_columns.values_for([row.team.pk for row in rows], now)
+    for row in rows:
+        row.extra = extras[row.team.pk]
     rank_rows(rows)
     rows = sort_rows(rows, sort=sort, descending=descending)
     trend = monthly_issued(programme=programme, teams=teams, now=now, months=months)
@@ -419,6 +429,8 @@ def qualification_overview(
 
 
 def sort_rows(rows: list[TeamRow], *, sort: str, descending: bool) -> list[TeamRow]:
+    if sort != "rank" and sort not in SORTABLE and extra_columns.column(sort) is not None:
+        return _sort_by_extra(rows, key=sort, descending=descending)
     if sort == "rank" or sort not in SORTABLE:
         return sorted(rows, key=lambda r: (r.rank, r.team.sort_order, r.team.code), reverse=descending)
     attribute = SORTABLE[sort]
@@ -433,6 +445,14 @@ def sort_rows(rows: list[TeamRow], *, sort: str, descending: bool) -> list[TeamR
         return (1 if descending else 0, value)
 
     return sorted(rows, key=key, reverse=descending)
+
+
+def _sort_by_extra(rows: list[TeamRow], *, key: str, descending: bool) -> list[TeamRow]:
+    known = [r for r in rows if r.extra.get(key) is not None]
+    unknown = [r for r in rows if r.extra.get(key) is None]
+    # Teams without the figure go last whichever way the column is sorted, as with last activity.
+    known.sort(key=lambda r: (r.extra[key], -r.team.sort_order), reverse=descending)
+    return known + sorted(unknown, key=lambda r: (r.team.sort_order, r.team.code))
 
 
 def _month_starts(now: datetime.datetime, months: int) -> list[datetime.date]:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from lms import permissions
 
-from . import charts, exports, selectors, services
+from . import charts, exports, extra_columns, selectors, services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -93,7 +93,8 @@ def _columns(*, with_score: bool):
         ("activity", pgettext("qualification", "Last activity")),
     ]
     # Without quizzes in the programme's courses there is no score to show, not a column of dashes.
-    return [c for c in columns if with_score or c[0] != "score"]
+    columns = [c for c in columns if with_score or c[0] != "score"]
+    return columns + [(extra.key, extra.label) for extra in extra_columns.columns()]
 
 
 def _query(request, keep=("programme", "sort", "dir")) -> str:

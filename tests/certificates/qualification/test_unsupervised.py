@@ -64,3 +64,14 @@ def test_a_trainer_leaving_makes_the_flag_appear(client, programme, team, traine
     assert FLAG in client.get("/qualification/").content.decode()
     assign_role(user=trainer, role="trainer")
     assert FLAG not in client.get("/qualification/").content.decode()
+
+
+def test_overview_export_flags_teams_without_a_trainer(client, programme, team, orphan, trainer, bureau_admin):
+    import csv
+    import io
+
+    client.force_login(bureau_admin)
+    rows = list(csv.reader(io.StringIO(client.get("/qualification/export.csv").content.decode("utf-8-sig"))))
+    column = rows[0].index("督导讲师")
+    flags = {row[1]: row[column] for row in rows[1:]}
+    assert flags["石门县"] == FLAG and flags["汉寿县"] == "是"
