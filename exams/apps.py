@@ -9,11 +9,13 @@ class ExamsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from certificates.qualification.extra_columns import register_column
         from quizzes.review_rules import register_review_rule
 
-        from . import review
+        from . import qualification, review
 
         register_review_rule(review.sitting_review_rule)
+        register_column(qualification.COLUMN)
         post_migrate.connect(grant_sitting_permissions, sender=self, dispatch_uid="exams_grant_sitting_permissions")
 
 

@@ -49,3 +49,27 @@ def test_failing_the_sitting_then_passing_the_makeup_earns_the_certificate(catal
     with django_capture_on_commit_callbacks(execute=True):
         quiz_services.submit_attempt(attempt=attempt, user=trainee, answers={item.pk: right_answer(item)}, now=during)
     assert Certificate.objects.filter(holder=trainee, programme__slug="changde-webmaster").count() == 1
+
+
+def test_team_qualification_shows_the_exam_pass_rate(client, catalogue, bureau_admin, team, other_team, trainee, other_trainee):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from exams.models import ExamSitting
+    from exams.qualification import exam_pass_rates
+    from tests.factories import UserFactory
+
+    second = UserFactory(role="trainee", team=team)
+    exam = quiz([question()], pass_mark=100)
+    now = timezone.now()
+    sitting = services.schedule_sitting(
+        actor=bureau_admin, teams=[team], people=[],
+        sitting=ExamSitting(quiz=exam, title="资格考试", opens_at=now - timedelta(minutes=5), closes_at=now + timedelta(minutes=30)),
+    )
+    for person, good in ((trainee, True), (second, False)):
+        attempt = services.start_sitting_attempt(sitting=sitting, user=person)
+        item = exam.slots.get().question
+        quiz_services.submit_attempt(attempt=attempt, user=person, answers={item.pk: (right_answer if good else wrong_answer)(item)})
+    with CaptureQueriesContext(connection) as queries:
+        rates = exam_pass_rates([team.pk, other_team.pk], now)
+    assert rates == {team.pk: 50} and len(queries) == 1
