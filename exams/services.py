@@ -168,8 +168,9 @@ def create_makeup(
         contact=root.contact,
         parent=root,
     )
-    if opens_at < now:
-        raise ValidationError({"opens_at": _("A make-up cannot open in the past.")})
+    # It may open at once (the admin's minute-precise time is usually just past), but must still be ahead of its close.
+    if closes_at <= now:
+        raise ValidationError({"closes_at": _("A make-up must close in the future.")})
     # A trainer's make-up may name trainees who have since moved to a team they do not supervise: the
     # make-up follows the main sitting, which the trainer may manage, so those people are checked there.
     people = list(User.objects.filter(pk__in=user_ids))

@@ -45,7 +45,7 @@ class ExamSittingViewSet(ScopedSnippetViewSet):
     edit_handler = ObjectList(
         [
             FieldPanel("title"),
-            FieldPanel("quiz"),
+            FieldPanel("quiz", widget=forms.Select),
             MultiFieldPanel(
                 [FieldPanel("teams", widget=forms.CheckboxSelectMultiple), FieldPanel("people")],
                 heading=gettext_lazy("Who is invited"),

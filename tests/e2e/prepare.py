@@ -84,8 +84,8 @@ def trainee_with_all_but(
                     levels={str(c.pk): c.levels()[0][0] for c in task.rubric_criteria.all()},
                 )
     ensure_practice_area(user=user)
-    image_task = PracticalTask.objects.get(pk=left["tasks"]["image"])
-    _say({"user_id": user.pk, **left, "key": _answer_key(left["quiz"]), "image_spec": image_task.spec})
+    image_task = PracticalTask.objects.filter(pk=left["tasks"].get("image")).first()
+    _say({"user_id": user.pk, **left, "key": _answer_key(left["quiz"]), "image_spec": image_task.spec if image_task else None})
 
 
 def _reviewer_of(team_code: str):
@@ -185,3 +185,15 @@ def task_requirements_of(*, username: str) -> None:
     user = User.objects.get(username=username)
     by_course = requirements_by_course(user, list(CoursePage.objects.live().order_by("path")))
     _say({r.key: r.done for requirements in by_course.values() for r in requirements if r.kind == "task"})
+
+
+def close_sitting(*, title: str) -> None:
+    """The sitting's time is over (the journey does not wait for its minute-precise close)."""
+    from django.utils import timezone
+
+    from exams.models import ExamSitting
+
+    now = timezone.now()
+    sitting = ExamSitting.objects.get(title=title)
+    ExamSitting.objects.filter(pk=sitting.pk).update(closes_at=now, latest_entry_at=None, opens_at=min(sitting.opens_at, now - timezone.timedelta(seconds=1)))
+    _say({"id": sitting.pk})
