@@ -24,7 +24,9 @@ class SittingForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.for_user is not None and not self.errors:
-            errors = services.scope_errors(actor=self.for_user, teams=cleaned.get("teams") or [], people=cleaned.get("people") or [])
+            errors = services.scope_errors(
+                actor=self.for_user, teams=cleaned.get("teams") or [], people=cleaned.get("people") or []
+            )
             for name, message in errors.items():
                 self.add_error(None if name == "__all__" else name, message)
             if not cleaned.get("teams") and not cleaned.get("people") and not self.instance.parent_id:
@@ -34,12 +36,17 @@ class SittingForm(WagtailAdminModelForm):
     def save(self, commit=True):
         sitting = super().save(commit=False)
         return services.schedule_sitting(
-            actor=self.for_user, sitting=sitting, teams=self.cleaned_data.get("teams") or [], people=self.cleaned_data.get("people") or []
+            actor=self.for_user,
+            sitting=sitting,
+            teams=self.cleaned_data.get("teams") or [],
+            people=self.cleaned_data.get("people") or [],
         )
 
 
 class MakeupForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200, required=False, help_text=_("Empty: the sitting's title with “make-up”."))
+    title = forms.CharField(
+        label=_("title"), max_length=200, required=False, help_text=_("Empty: the sitting's title with “make-up”.")
+    )
     opens_at = forms.DateTimeField(label=_("opens"), widget=AdminDateTimeInput)
     latest_entry_at = forms.DateTimeField(label=_("latest entry"), widget=AdminDateTimeInput, required=False)
     closes_at = forms.DateTimeField(label=_("closes"), widget=AdminDateTimeInput)

@@ -24,8 +24,12 @@ def create_makeup(request, sitting_id: int):
         data = form.cleaned_data
         try:
             makeup = services.create_makeup(
-                actor=request.user, sitting=sitting, opens_at=data["opens_at"], closes_at=data["closes_at"],
-                latest_entry_at=data["latest_entry_at"], title=data["title"],
+                actor=request.user,
+                sitting=sitting,
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                latest_entry_at=data["latest_entry_at"],
+                title=data["title"],
             )
         except services.SittingError as error:
             form.add_error(None, error.message)
@@ -33,11 +37,19 @@ def create_makeup(request, sitting_id: int):
             for field, problems in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems)
         else:
-            messages.success(request, _("Make-up “%(title)s” scheduled for %(n)d people.") % {"title": makeup.title, "n": makeup.people.count()})
+            messages.success(
+                request,
+                _("Make-up “%(title)s” scheduled for %(n)d people.") % {"title": makeup.title, "n": makeup.people.count()},
+            )
             return redirect("wagtailsnippets_exams_examsitting:list")
     chain = selectors.sitting_chain(root)
     return TemplateResponse(
         request,
         "exams/admin/makeup.html",
-        {"sitting": root, "chain": chain, "form": form, "candidates": len(selectors.not_passed_in_chain(root)) if root.invitations_at else None},
+        {
+            "sitting": root,
+            "chain": chain,
+            "form": form,
+            "candidates": len(selectors.not_passed_in_chain(root)) if root.invitations_at else None,
+        },
     )

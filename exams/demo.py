@@ -28,8 +28,13 @@ def _at(day, hour: int, minute: int = 0) -> datetime:
 
 def _schedule(*, actor, quiz, title, teams, opens_at) -> ExamSitting:
     sitting = ExamSitting(
-        quiz=quiz, title=title, opens_at=opens_at, latest_entry_at=opens_at + timedelta(minutes=15),
-        closes_at=opens_at + timedelta(minutes=90), contact=CONTACT, focus_loss_limit=3,
+        quiz=quiz,
+        title=title,
+        opens_at=opens_at,
+        latest_entry_at=opens_at + timedelta(minutes=15),
+        closes_at=opens_at + timedelta(minutes=90),
+        contact=CONTACT,
+        focus_loss_limit=3,
     )
     return services.schedule_sitting(actor=actor, sitting=sitting, teams=teams, people=[], now=opens_at - timedelta(days=1))
 
@@ -53,7 +58,9 @@ def seed(stdout=None) -> None:
         past = _schedule(actor=bureau, quiz=quiz, title=PAST, teams=teams, opens_at=opens)
         services.open_sitting(sitting=past, now=opens)
         for team in teams:
-            trainees = list(User.objects.filter(memberships__role=Role.TRAINEE, memberships__team=team, is_active=True).order_by("username"))
+            trainees = list(
+                User.objects.filter(memberships__role=Role.TRAINEE, memberships__team=team, is_active=True).order_by("username")
+            )
             # The first passes, the second fails, the third stays away.
             for index, trainee in enumerate(trainees[:2]):
                 start = opens + timedelta(minutes=3 + index)

@@ -30,22 +30,32 @@ def sheets(report: SittingResults) -> list[Sheet]:
     teams.rows[-1][0] = _("Total")
     people = Sheet(
         title=_("People"),
-        headers=[_("Trainee name"), _("Username"), _("County team"), _("Result"), _("Best score (%)"), _("Attempts"), _("Submitted at")],
+        headers=[
+            _("Trainee name"),
+            _("Username"),
+            _("County team"),
+            _("Result"),
+            _("Best score (%)"),
+            _("Attempts"),
+            _("Submitted at"),
+        ],
         rows=[],
         widths=[14, 16, 14, 10, 12, 8, 18],
     )
     for standing in report.people:
         best = standing.best
         last = max((a.submitted_at for a in standing.attempts if a.submitted_at), default=None)
-        people.rows.append([
-            standing.invitation.user.get_full_name() or standing.invitation.user.username,
-            standing.invitation.user.username,
-            standing.invitation.team.name if standing.invitation.team else "",
-            state_label(standing.state),
-            float(best.percent) if best else None,
-            len(standing.attempts),
-            timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
-        ])
+        people.rows.append(
+            [
+                standing.invitation.user.get_full_name() or standing.invitation.user.username,
+                standing.invitation.user.username,
+                standing.invitation.team.name if standing.invitation.team else "",
+                state_label(standing.state),
+                float(best.percent) if best else None,
+                len(standing.attempts),
+                timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
+            ]
+        )
     return [teams, people]
 
 

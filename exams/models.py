@@ -25,12 +25,18 @@ class ExamSitting(models.Model):
     title = models.CharField(_("title"), max_length=200)
     teams = models.ManyToManyField(CountyTeam, verbose_name=_("county teams"), blank=True, related_name="exam_sittings")
     people = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("people"), blank=True, related_name="named_exam_sittings",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("people"),
+        blank=True,
+        related_name="named_exam_sittings",
         help_text=_("Invited besides the teams' trainees (a make-up lists exactly its people here)."),
     )
     opens_at = models.DateTimeField(_("opens"))
     latest_entry_at = models.DateTimeField(
-        _("latest entry"), null=True, blank=True, help_text=_("Nobody may start after this time. Empty: until the sitting closes.")
+        _("latest entry"),
+        null=True,
+        blank=True,
+        help_text=_("Nobody may start after this time. Empty: until the sitting closes."),
     )
     closes_at = models.DateTimeField(_("closes"))
     max_attempts = models.PositiveSmallIntegerField(_("attempts allowed"), default=1, validators=[MinValueValidator(1)])
@@ -38,11 +44,16 @@ class ExamSitting(models.Model):
         _("show answers and explanations"), max_length=16, choices=SittingReview.choices, default=SittingReview.AFTER_CLOSE
     )
     focus_loss_limit = models.PositiveSmallIntegerField(
-        _("focus-loss limit"), null=True, blank=True,
+        _("focus-loss limit"),
+        null=True,
+        blank=True,
         help_text=_("Shown to trainees and on the results page; leaving the page never stops the exam."),
     )
     contact = models.CharField(
-        _("contact for latecomers"), max_length=200, blank=True, help_text=_("Who a trainee who missed the entry time should contact.")
+        _("contact for latecomers"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who a trainee who missed the entry time should contact."),
     )
     parent = models.ForeignKey(
         "self", verbose_name=_("make-up of"), null=True, blank=True, on_delete=models.PROTECT, related_name="makeups"
@@ -59,7 +70,9 @@ class ExamSitting(models.Model):
         verbose_name = _("exam sitting")
         verbose_name_plural = _("exam sittings")
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="exams_sitting_closes_after_opening"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="exams_sitting_closes_after_opening"
+            ),
             models.CheckConstraint(condition=models.Q(max_attempts__gte=1), name="exams_sitting_at_least_one_attempt"),
         ]
         indexes = [models.Index(fields=["opens_at"]), models.Index(fields=["closes_at"])]
@@ -108,8 +121,12 @@ class ExamInvitation(models.Model):
     """One person invited to a sitting, fixed from the roster when it opened (their team at that time)."""
 
     sitting = models.ForeignKey(ExamSitting, verbose_name=_("exam sitting"), on_delete=models.CASCADE, related_name="invitations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("trainee"), on_delete=models.CASCADE, related_name="exam_invitations")
-    team = models.ForeignKey(CountyTeam, verbose_name=_("county team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("trainee"), on_delete=models.CASCADE, related_name="exam_invitations"
+    )
+    team = models.ForeignKey(
+        CountyTeam, verbose_name=_("county team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -125,7 +142,9 @@ class SittingAttempt(models.Model):
     """Links a quiz attempt to the invitation it was made under; (invitation, number) is unique, and the
     number never exceeds the sitting's attempts, so one person cannot hold more attempts than allowed."""
 
-    invitation = models.ForeignKey(ExamInvitation, verbose_name=_("invitation"), on_delete=models.CASCADE, related_name="attempts")
+    invitation = models.ForeignKey(
+        ExamInvitation, verbose_name=_("invitation"), on_delete=models.CASCADE, related_name="attempts"
+    )
     attempt = models.OneToOneField(Attempt, verbose_name=_("attempt"), on_delete=models.CASCADE, related_name="sitting_link")
     number = models.PositiveSmallIntegerField(_("attempt in the sitting"), validators=[MinValueValidator(1)])
 

@@ -14,7 +14,10 @@ from .models import ExamInvitation, SittingAttempt
 def exam_pass_rates(team_ids, now) -> dict[int, int]:
     """{team id: % of invited people who passed a sitting}, one query for all teams; teams never invited are left out."""
     passed = SittingAttempt.objects.filter(
-        invitation__user_id=OuterRef("user_id"), invitation__team_id=OuterRef("team_id"), attempt__passed=True, attempt__status="submitted"
+        invitation__user_id=OuterRef("user_id"),
+        invitation__team_id=OuterRef("team_id"),
+        attempt__passed=True,
+        attempt__status="submitted",
     )
     rows = (
         ExamInvitation.objects.filter(team_id__in=list(team_ids))

@@ -17,7 +17,11 @@ from .models import ExamInvitation, ExamSitting, SittingAttempt
 
 def sittings_opening_between(start: datetime, end: datetime) -> QuerySet[ExamSitting]:
     """Sittings (and make-ups) opening at or after `start` and before `end`, soonest first."""
-    return ExamSitting.objects.filter(opens_at__gte=start, opens_at__lt=end).select_related("quiz", "parent").order_by("opens_at", "pk")
+    return (
+        ExamSitting.objects.filter(opens_at__gte=start, opens_at__lt=end)
+        .select_related("quiz", "parent")
+        .order_by("opens_at", "pk")
+    )
 
 
 def roster_invitees(sitting: ExamSitting) -> dict[int, int | None]:
@@ -99,7 +103,9 @@ def standings(sitting_ids, *, user_ids=None, team_ids=None) -> list[Standing]:
         invitations = invitations.filter(user_id__in=user_ids)
     if team_ids is not None:
         invitations = invitations.filter(team_id__in=team_ids)
-    result = {inv.pk: Standing(invitation=inv) for inv in invitations.order_by("team__sort_order", "team__code", "user__username")}
+    result = {
+        inv.pk: Standing(invitation=inv) for inv in invitations.order_by("team__sort_order", "team__code", "user__username")
+    }
     links = SittingAttempt.objects.filter(invitation_id__in=list(result)).select_related("attempt").order_by("number")
     for link in links:
         result[link.invitation_id].attempts.append(link.attempt)
@@ -111,9 +117,9 @@ def not_passed_in_chain(root: ExamSitting) -> list[int]:
     chain_ids = [s.pk for s in sitting_chain(root)]
     invited = set(ExamInvitation.objects.filter(sitting=root).values_list("user_id", flat=True))
     passed = set(
-        SittingAttempt.objects.filter(invitation__sitting_id__in=chain_ids, attempt__passed=True, attempt__status="submitted").values_list(
-            "invitation__user_id", flat=True
-        )
+        SittingAttempt.objects.filter(
+            invitation__sitting_id__in=chain_ids, attempt__passed=True, attempt__status="submitted"
+        ).values_list("invitation__user_id", flat=True)
     )
     return sorted(invited - passed)
 
@@ -165,7 +171,9 @@ def my_sittings(*, user: User, now: datetime | None = None) -> dict[str, list[My
     invited = ExamSitting.objects.filter(invitations__user=user)
     planned = ExamSitting.objects.filter(invitations_at__isnull=True).filter(Q(teams__in=team_ids) | Q(people=user))
     sittings = list(
-        ExamSitting.objects.filter(Q(pk__in=invited.values("pk")) | Q(pk__in=planned.values("pk"))).select_related("quiz").order_by("opens_at", "pk")
+        ExamSitting.objects.filter(Q(pk__in=invited.values("pk")) | Q(pk__in=planned.values("pk")))
+        .select_related("quiz")
+        .order_by("opens_at", "pk")
     )
     by_sitting = {s.invitation.sitting_id: s for s in standings([s.pk for s in sittings], user_ids=[user.pk])}
     groups: dict[str, list[MySitting]] = defaultdict(list)
@@ -232,7 +240,9 @@ def sitting_results(*, sitting: ExamSitting, teams: QuerySet[CountyTeam] | None)
             target.submitted += standing.submitted
             target.passed += standing.passed
             target.absent += not standing.started
-    ordered = sorted(figures.values(), key=lambda f: (f.team is None, f.team.sort_order if f.team else 0, f.team.code if f.team else ""))
+    ordered = sorted(
+        figures.values(), key=lambda f: (f.team is None, f.team.sort_order if f.team else 0, f.team.code if f.team else "")
+    )
     return SittingResults(sitting=sitting, teams=ordered, total=total, people=people)
 
 

@@ -140,8 +140,14 @@ def schedule_sitting(*, actor: User, sitting: ExamSitting, teams, people, now: d
 
 
 def create_makeup(
-    *, actor: User, sitting: ExamSitting, opens_at: datetime, closes_at: datetime, latest_entry_at: datetime | None = None,
-    title: str = "", now: datetime | None = None,
+    *,
+    actor: User,
+    sitting: ExamSitting,
+    opens_at: datetime,
+    closes_at: datetime,
+    latest_entry_at: datetime | None = None,
+    title: str = "",
+    now: datetime | None = None,
 ) -> ExamSitting:
     """A make-up (补考) of `sitting`'s main sitting, inviting exactly the people invited to it who passed
     neither it nor an earlier make-up (absent or failed). Every sitting of the chain must have closed."""
@@ -241,7 +247,9 @@ def start_sitting_attempt(*, sitting: ExamSitting, user: User, now: datetime | N
     invitation = ExamInvitation.objects.filter(sitting=sitting, user=user).first()
     if invitation is None or not user.is_active:
         raise NotInvited(_("You are not invited to this exam sitting."))
-    for link in SittingAttempt.objects.filter(invitation=invitation, attempt__status=AttemptStatus.IN_PROGRESS).select_related("attempt"):
+    for link in SittingAttempt.objects.filter(invitation=invitation, attempt__status=AttemptStatus.IN_PROGRESS).select_related(
+        "attempt"
+    ):
         close_if_overdue(attempt=link.attempt, now=now)
     quiz = sitting.quiz
     try:
@@ -257,9 +265,7 @@ def start_sitting_attempt(*, sitting: ExamSitting, user: User, now: datetime | N
             if now > sitting.entry_deadline:
                 raise EntryClosed(entry_closed_message(sitting))
             if len(links) >= sitting.max_attempts:
-                raise NoAttemptsLeft(
-                    _("You have used all %(n)d attempts allowed in this sitting.") % {"n": sitting.max_attempts}
-                )
+                raise NoAttemptsLeft(_("You have used all %(n)d attempts allowed in this sitting.") % {"n": sitting.max_attempts})
             if Attempt.objects.filter(quiz=quiz, user=user, status=AttemptStatus.IN_PROGRESS).exists():
                 raise SittingError(_("Finish or submit your other unfinished attempt at this quiz first."))
             used = Attempt.objects.filter(quiz=quiz, user=user).aggregate(n=Max("number"))["n"] or 0
@@ -271,7 +277,13 @@ def start_sitting_attempt(*, sitting: ExamSitting, user: User, now: datetime | N
             if quiz.time_limit_minutes:
                 deadline = min(deadline, now + timedelta(minutes=quiz.time_limit_minutes))
             attempt = Attempt.objects.create(
-                quiz=quiz, user=user, number=used + 1, seed=seed, layout=layout, started_at=now, deadline=deadline,
+                quiz=quiz,
+                user=user,
+                number=used + 1,
+                seed=seed,
+                layout=layout,
+                started_at=now,
+                deadline=deadline,
                 max_score=sum((Decimal(item["points"]) for item in layout), Decimal("0")),
             )
             SittingAttempt.objects.create(invitation=invitation, attempt=attempt, number=len(links) + 1)
@@ -279,7 +291,11 @@ def start_sitting_attempt(*, sitting: ExamSitting, user: User, now: datetime | N
     except IntegrityError:
         # Another start of the same person won the race (only possible where row locks are not taken):
         # theirs stands, and this request resumes it.
-        link = SittingAttempt.objects.filter(invitation=invitation, attempt__status=AttemptStatus.IN_PROGRESS).select_related("attempt").first()
+        link = (
+            SittingAttempt.objects.filter(invitation=invitation, attempt__status=AttemptStatus.IN_PROGRESS)
+            .select_related("attempt")
+            .first()
+        )
         if link is not None:
             return link.attempt
         raise SittingError(_("Your exam is being started in another window: please reload the page.")) from None

@@ -27,8 +27,10 @@ class SittingLinksColumn(Column):
     def get_value(self, instance):
         return format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a>',
-            reverse("exams:results", args=[instance.pk]), _("Results"),
-            reverse("exams_create_makeup", args=[instance.pk]), _("Create make-up"),
+            reverse("exams:results", args=[instance.pk]),
+            _("Results"),
+            reverse("exams_create_makeup", args=[instance.pk]),
+            _("Create make-up"),
         )
 
 
@@ -39,7 +41,14 @@ class ExamSittingViewSet(ScopedSnippetViewSet):
     menu_label = gettext_lazy("Exam sittings")
     menu_order = 260
     add_to_admin_menu = True
-    list_display = ["title", "quiz", "opens_at", "closes_at", "parent", SittingLinksColumn("links", label=gettext_lazy("Actions"))]
+    list_display = [
+        "title",
+        "quiz",
+        "opens_at",
+        "closes_at",
+        "parent",
+        SittingLinksColumn("links", label=gettext_lazy("Actions")),
+    ]
     list_filter = ["quiz"]
     search_fields = ["title"]
     edit_handler = ObjectList(
@@ -51,7 +60,10 @@ class ExamSittingViewSet(ScopedSnippetViewSet):
                 heading=gettext_lazy("Who is invited"),
             ),
             MultiFieldPanel(
-                [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("latest_entry_at"), FieldPanel("closes_at")]), FieldPanel("contact")],
+                [
+                    FieldRowPanel([FieldPanel("opens_at"), FieldPanel("latest_entry_at"), FieldPanel("closes_at")]),
+                    FieldPanel("contact"),
+                ],
                 heading=gettext_lazy("When"),
             ),
             MultiFieldPanel(

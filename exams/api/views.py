@@ -151,7 +151,18 @@ class SittingRowSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExamSitting
-        fields = ["id", "title", "quiz", "opens_at", "latest_entry_at", "closes_at", "max_attempts", "review_policy", "makeup_of", "teams"]
+        fields = [
+            "id",
+            "title",
+            "quiz",
+            "opens_at",
+            "latest_entry_at",
+            "closes_at",
+            "max_attempts",
+            "review_policy",
+            "makeup_of",
+            "teams",
+        ]
 
 
 class ManagedSittingsView(APIView):

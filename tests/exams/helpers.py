@@ -15,7 +15,9 @@ def exam_quiz(n: int = 2, **rules):
     return quiz([question(name=f"题{i}", stem=f"<p>考题{i}</p>", explanation=f"<p>解析{i}</p>") for i in range(n)], **rules)
 
 
-def sitting(*, actor, teams=(), people=(), quiz_=None, opens_in=timedelta(minutes=-1), length=timedelta(hours=1), entry=None, **fields):
+def sitting(
+    *, actor, teams=(), people=(), quiz_=None, opens_in=timedelta(minutes=-1), length=timedelta(hours=1), entry=None, **fields
+):
     now = timezone.now()
     opens = now + opens_in
     s = ExamSitting(

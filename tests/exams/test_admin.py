@@ -21,6 +21,7 @@ def _academy(site):
     """The role groups with their admin access are set up with the academy's site."""
     return site
 
+
 ADD = "wagtailsnippets_exams_examsitting:add"
 EDIT = "wagtailsnippets_exams_examsitting:edit"
 LIST = "wagtailsnippets_exams_examsitting:list"
@@ -91,8 +92,13 @@ def test_changing_the_quiz_of_an_opened_sitting_is_refused_in_the_admin(client, 
     client.force_login(bureau_admin)
     response = client.post(
         reverse(EDIT, args=[opened.pk]),
-        _post(exam_quiz(), [team], opens_at=timezone.localtime(opened.opens_at).strftime("%Y-%m-%d %H:%M"),
-              latest_entry_at="", closes_at=timezone.localtime(opened.closes_at).strftime("%Y-%m-%d %H:%M")),
+        _post(
+            exam_quiz(),
+            [team],
+            opens_at=timezone.localtime(opened.opens_at).strftime("%Y-%m-%d %H:%M"),
+            latest_entry_at="",
+            closes_at=timezone.localtime(opened.closes_at).strftime("%Y-%m-%d %H:%M"),
+        ),
     )
     assert response.status_code == 200
     assert "不能再更换测验" in response.content.decode()
@@ -121,9 +127,13 @@ def test_makeup_action_in_the_admin(client, bureau_admin, team, trainee):
     page = client.get(url)
     assert page.status_code == 200 and "2" in page.content.decode()
     opens = timezone.localtime(timezone.now() + timedelta(days=2))
-    bad = client.post(url, {"opens_at": opens.strftime("%Y-%m-%d %H:%M"), "closes_at": (opens - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")})
+    bad = client.post(
+        url, {"opens_at": opens.strftime("%Y-%m-%d %H:%M"), "closes_at": (opens - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")}
+    )
     assert bad.status_code == 200 and "结束时间必须晚于开考时间" in bad.content.decode()
-    done = client.post(url, {"opens_at": opens.strftime("%Y-%m-%d %H:%M"), "closes_at": (opens + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")})
+    done = client.post(
+        url, {"opens_at": opens.strftime("%Y-%m-%d %H:%M"), "closes_at": (opens + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")}
+    )
     assert done.status_code == 302
     makeup = ExamSitting.objects.get(parent=s)
     assert set(makeup.people.all()) == {trainee, other}

@@ -16,7 +16,9 @@ from tests.quizzes.factories import question, quiz, right_answer, wrong_answer
 pytestmark = pytest.mark.django_db
 
 
-def test_failing_the_sitting_then_passing_the_makeup_earns_the_certificate(catalogue, bureau_admin, team, trainee, django_capture_on_commit_callbacks):
+def test_failing_the_sitting_then_passing_the_makeup_earns_the_certificate(
+    catalogue, bureau_admin, team, trainee, django_capture_on_commit_callbacks
+):
     from courses.services import mark_lesson_done
 
     item = question(name="资格题", explanation="<p>解析</p>")
@@ -32,8 +34,12 @@ def test_failing_the_sitting_then_passing_the_makeup_earns_the_certificate(catal
     from exams.models import ExamSitting
 
     main = services.schedule_sitting(
-        actor=bureau_admin, teams=[team], people=[],
-        sitting=ExamSitting(quiz=exam, title="资格考试", opens_at=now - timedelta(minutes=5), closes_at=now + timedelta(minutes=30)),
+        actor=bureau_admin,
+        teams=[team],
+        people=[],
+        sitting=ExamSitting(
+            quiz=exam, title="资格考试", opens_at=now - timedelta(minutes=5), closes_at=now + timedelta(minutes=30)
+        ),
     )
     attempt = services.start_sitting_attempt(sitting=main, user=trainee)
     with django_capture_on_commit_callbacks(execute=True):
@@ -63,13 +69,19 @@ def test_team_qualification_shows_the_exam_pass_rate(client, catalogue, bureau_a
     exam = quiz([question()], pass_mark=100)
     now = timezone.now()
     sitting = services.schedule_sitting(
-        actor=bureau_admin, teams=[team], people=[],
-        sitting=ExamSitting(quiz=exam, title="资格考试", opens_at=now - timedelta(minutes=5), closes_at=now + timedelta(minutes=30)),
+        actor=bureau_admin,
+        teams=[team],
+        people=[],
+        sitting=ExamSitting(
+            quiz=exam, title="资格考试", opens_at=now - timedelta(minutes=5), closes_at=now + timedelta(minutes=30)
+        ),
     )
     for person, good in ((trainee, True), (second, False)):
         attempt = services.start_sitting_attempt(sitting=sitting, user=person)
         item = exam.slots.get().question
-        quiz_services.submit_attempt(attempt=attempt, user=person, answers={item.pk: (right_answer if good else wrong_answer)(item)})
+        quiz_services.submit_attempt(
+            attempt=attempt, user=person, answers={item.pk: (right_answer if good else wrong_answer)(item)}
+        )
     with CaptureQueriesContext(connection) as queries:
         rates = exam_pass_rates([team.pk, other_team.pk], now)
     assert rates == {team.pk: 50} and len(queries) == 1

@@ -18,7 +18,8 @@ def test_demo_sittings():
     past = ExamSitting.objects.get(title__contains="汉寿县")
     report = selectors.sitting_results(sitting=past, teams=None)
     assert sorted((r.team.code, r.invited, r.submitted, r.passed, r.absent) for r in report.teams) == [
-        ("anxiang", 3, 2, 1, 1), ("hanshou", 3, 2, 1, 1)
+        ("anxiang", 3, 2, 1, 1),
+        ("hanshou", 3, 2, 1, 1),
     ]
     assert len(selectors.not_passed_in_chain(past)) == 4
     assert AuditEvent.objects.filter(action="exam.sitting.create").count() == 2

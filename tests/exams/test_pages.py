@@ -26,7 +26,14 @@ def test_my_exams_groups_upcoming_open_and_past(client, bureau_admin, team, trai
     client.force_login(trainee)
     html = client.get(reverse("exams:mine")).content.decode()
     assert "我的考试" in html
-    assert html.index("正在进行") < html.index("正在考") < html.index("即将开始") < html.index("明天的考试") < html.index("已结束") < html.index("前天的考试")
+    assert (
+        html.index("正在进行")
+        < html.index("正在考")
+        < html.index("即将开始")
+        < html.index("明天的考试")
+        < html.index("已结束")
+        < html.index("前天的考试")
+    )
     assert "缺考" in html  # the past one, missed
 
 
@@ -63,7 +70,13 @@ def test_start_leads_to_the_quiz_attempt_page(client, bureau_admin, team, traine
 
 
 def test_after_latest_entry_the_page_says_who_to_contact(client, bureau_admin, team, trainee):
-    s = sitting(actor=bureau_admin, teams=[team], opens_in=timedelta(minutes=-30), entry=timedelta(minutes=15), contact="市局 王老师 0736-7255555")
+    s = sitting(
+        actor=bureau_admin,
+        teams=[team],
+        opens_in=timedelta(minutes=-30),
+        entry=timedelta(minutes=15),
+        contact="市局 王老师 0736-7255555",
+    )
     client.force_login(trainee)
     html = client.get(reverse("exams:sitting", args=[s.pk])).content.decode()
     assert "已过入场时间" in html and "王老师" in html and 'action="/exams/' not in html
@@ -88,7 +101,9 @@ def test_submitting_after_close_keeps_only_saved_answers(client, bureau_admin, t
     attempt.save(update_fields=["deadline"])
     client.force_login(trainee)
     first_q = attempt.layout[0]
-    response = client.post(reverse("quizzes:save", args=[attempt.pk]), {f"q{first_q['q']}": str(first_q["choices"][0])}, follow=True)
+    response = client.post(
+        reverse("quizzes:save", args=[attempt.pk]), {f"q{first_q['q']}": str(first_q["choices"][0])}, follow=True
+    )
     assert "时间已到" in response.content.decode() or "已提交" in response.content.decode()
     attempt.refresh_from_db()
     assert attempt.is_finished and attempt.auto_submitted and not attempt.responses.exclude(answer={}).exists()
@@ -121,7 +136,7 @@ def test_results_page_scoped_to_the_viewers_teams(client, bureau_admin, trainer,
 
 
 def test_results_export_is_formula_safe(client, bureau_admin, team):
-    UserFactory(role="trainee", team=team, full_name="=HYPERLINK(\"http://x\")")
+    UserFactory(role="trainee", team=team, full_name='=HYPERLINK("http://x")')
     s = sitting(actor=bureau_admin, teams=[team])
     services.open_sitting(sitting=s)
     client.force_login(bureau_admin)

@@ -48,7 +48,11 @@ def test_invitations_come_from_the_roster_at_opening(bureau_admin, team, trainee
 def test_signals_are_sent_after_commit(bureau_admin, team, trainee, django_capture_on_commit_callbacks):
     heard = []
     for signal in (sitting_scheduled, sitting_opened, makeup_scheduled):
-        signal.connect(lambda sender, sitting, signal=signal, **kw: heard.append((signal, sitting.pk)), weak=False, dispatch_uid=f"t{id(signal)}")
+        signal.connect(
+            lambda sender, sitting, signal=signal, **kw: heard.append((signal, sitting.pk)),
+            weak=False,
+            dispatch_uid=f"t{id(signal)}",
+        )
     try:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             s = sitting(actor=bureau_admin, teams=[team])
@@ -151,7 +155,9 @@ def test_makeup_invites_exactly_absent_and_failed(bureau_admin, team):
         quiz_services.submit_attempt(attempt=attempt, user=person, answers=_answers(attempt, good))
     now = timezone.now()
     with pytest.raises(services.SittingError, match="结束后才能安排补考"):
-        services.create_makeup(actor=bureau_admin, sitting=s, opens_at=now + timedelta(hours=2), closes_at=now + timedelta(hours=3))
+        services.create_makeup(
+            actor=bureau_admin, sitting=s, opens_at=now + timedelta(hours=2), closes_at=now + timedelta(hours=3)
+        )
     after = s.closes_at + timedelta(minutes=1)
     makeup = services.create_makeup(
         actor=bureau_admin, sitting=s, opens_at=after + timedelta(hours=1), closes_at=after + timedelta(hours=2), now=after
@@ -180,7 +186,9 @@ def test_trainer_cannot_make_up_a_sitting_of_other_teams(bureau_admin, trainer, 
     s = sitting(actor=bureau_admin, teams=[other_team])
     after = s.closes_at + timedelta(minutes=1)
     with pytest.raises(services.NotAllowed):
-        services.create_makeup(actor=trainer, sitting=s, opens_at=after + timedelta(hours=1), closes_at=after + timedelta(hours=2), now=after)
+        services.create_makeup(
+            actor=trainer, sitting=s, opens_at=after + timedelta(hours=1), closes_at=after + timedelta(hours=2), now=after
+        )
 
 
 def test_deactivated_person_cannot_start(bureau_admin, team, trainee):
