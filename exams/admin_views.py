@@ -42,6 +42,7 @@ def create_makeup(request, sitting_id: int):
                 _("Make-up “%(title)s” scheduled for %(n)d people.") % {"title": makeup.title, "n": makeup.people.count()},
             )
             return redirect("wagtailsnippets_exams_examsitting:list")
+    services.open_sitting(sitting=root)  # a sitting nobody visited has its invitations computed now
     chain = selectors.sitting_chain(root)
     return TemplateResponse(
         request,

@@ -125,7 +125,7 @@ def test_makeup_action_in_the_admin(client, bureau_admin, team, trainee):
     client.force_login(bureau_admin)
     url = reverse("exams_create_makeup", args=[s.pk])
     page = client.get(url)
-    assert page.status_code == 200 and "2" in page.content.decode()
+    assert page.status_code == 200 and "应邀请 2 人" in page.content.decode(), page.content.decode()[-3000:]
     opens = timezone.localtime(timezone.now() + timedelta(days=2))
     bad = client.post(
         url, {"opens_at": opens.strftime("%Y-%m-%d %H:%M"), "closes_at": (opens - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M")}
