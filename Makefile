@@ -13,7 +13,7 @@ PIP := $(VENV)/bin/pip
 # in the single sign-on tests.
 SYSTEM_PACKAGES := fonts-lxgw-wenkai libharfbuzz-subset0 poppler-utils chromium gettext python3-venv libldap2-dev libsasl2-dev slapd ldap-utils
 
-.PHONY: run test system-packages venv install migrate demo messages bench lint clean
+.PHONY: run serve test system-packages venv install migrate demo messages bench lint clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,7 @@ messages: $(VENV)/.installed
 	cd courses && ../$(PY) ../manage.py compilemessages --ignore=.venv >/dev/null
 	cd certificates/qualification && ../../$(PY) ../../manage.py compilemessages >/dev/null
 	cd lms/wagtail_zh && ../../$(PY) ../../manage.py compilemessages >/dev/null
-	@for app in quizzes certificates sso exams; do if [ -d $$app/locale ]; then (cd $$app && ../$(PY) ../manage.py compilemessages >/dev/null); fi; done
+	@for app in quizzes certificates sso inspection exams; do if [ -d $$app/locale ]; then (cd $$app && ../$(PY) ../manage.py compilemessages >/dev/null); fi; done
 
 migrate: install messages
 	$(PY) manage.py migrate --noinput
@@ -55,6 +55,11 @@ run: demo
 	$(PY) manage.py runserver 127.0.0.1:8000 & server=$$!; \
 	trap 'kill $$worker $$server 2>/dev/null' EXIT INT TERM; \
 	wait $$server
+
+# The production recipe (docs/deployment.md "Which gunicorn settings"): what the exam storm measured fastest on 2 cores.
+serve: migrate
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) -m gunicorn lms.wsgi:application --workers 2 --worker-class sync --bind 127.0.0.1:8000 --timeout 60
 
 # axe-core (accessibility scan in the browser tests) from the npm registry, when npm is there.
 tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package.json

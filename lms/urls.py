@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("hands-on/", include("quizzes.practical.urls")),
     path("exams/", include("exams.urls")),
+    path("inspection/", include("inspection.urls")),
 ]
 
 # Single sign-on, when its app is installed (lms/settings/sso.py: only with SSO variables set).

@@ -20,3 +20,14 @@ class QuizzesConfig(AppConfig):
         # moves team (through any path that saves the membership), the grant moves too.
         for signal in (post_save, post_delete):
             signal.connect(membership_changed, sender=Membership, dispatch_uid=f"quizzes_area_supervision_{signal is post_save}")
+
+        # Cache purge: the question content cached per quiz version (quizzes/content.py).
+        from . import content
+        from .models import Choice, Question, QuestionCategory, Quiz, QuizSlot
+
+        for signal in (post_save, post_delete):
+            name = "save" if signal is post_save else "delete"
+            for model in (Question, Choice, QuestionCategory):
+                signal.connect(content.on_bank_change, sender=model, dispatch_uid=f"quizzes_content_{model.__name__}_{name}")
+            signal.connect(content.on_slot_change, sender=QuizSlot, dispatch_uid=f"quizzes_content_slot_{name}")
+        post_save.connect(content.on_quiz_saved, sender=Quiz, dispatch_uid="quizzes_content_quiz_save")

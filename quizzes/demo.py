@@ -15,7 +15,7 @@ from lms.models import Role, User
 from . import services
 from .demo_content import QUIZZES
 from .importing import ensure_category
-from .models import Choice, Question, Quiz, QuizSlot
+from .models import Choice, Question, Quiz, QuizSlot, ReviewPolicy
 from .question_rules import check_question
 
 PASS_MARK = 70
@@ -43,6 +43,8 @@ def ensure_quizzes() -> dict[str, Quiz]:
             quiz = Quiz.objects.create(
                 title=spec["title"], instructions=spec["instructions"], pass_mark=PASS_MARK, time_limit_minutes=20,
                 max_attempts=3, shuffle_questions=True, shuffle_choices=True,
+                # Fixed questions and three attempts: answers shown after a failed one would pass the next.
+                review_policy=ReviewPolicy.AFTER_LAST_ATTEMPT,
             )
             for order, (qtype, name, stem, options, explanation) in enumerate(spec["questions"]):
                 choices = _choices(qtype, options)

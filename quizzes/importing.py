@@ -26,6 +26,7 @@ from lms.fields import SafeRichTextField
 from lms.models import User
 from lms.services import record_audit
 
+from .content import bank_changed
 from .importers import ImportIssue, ParsedQuestion, ParseResult, aiken, decode, gift, html_to_text, moodle_xml, xlsx
 from .models import Choice, Question, QuestionCategory
 from .question_images import ImageStore
@@ -335,6 +336,8 @@ class _Store:
             Choice.objects.bulk_update(choices, sorted(fields), batch_size=200)
         for start in range(0, len(self.touched), 500):  # one value for all: a plain UPDATE … WHERE id IN
             Question.objects.filter(pk__in=self.touched[start:start + 500]).update(updated_at=now)
+        if created or self.question_updates or self.choice_updates:
+            bank_changed()  # bulk writes send no signals: the cached quiz content must not go stale
         to_index = [q.pk for q in created] + self.reindex
         if to_index:
             transaction.on_commit(lambda: index_questions.enqueue(to_index))

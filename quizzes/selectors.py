@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, F, IntegerField, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from lms.models import CountyTeam, Membership, Role, User
 from lms.request_cache import remember
 
 from . import review_rules
-from .models import Attempt, AttemptStatus, Choice, GradingMethod, Question, Quiz, Response, ReviewPolicy
+from .models import Attempt, AttemptStatus, Choice, FocusLoss, GradingMethod, Question, Quiz, Response
 
 
 def published_quizzes() -> QuerySet[Quiz]:
@@ -105,25 +105,24 @@ def question_count(quiz: Quiz) -> int:
     return sum(1 if slot.question_id else slot.draw_count for slot in quiz.slots.all())
 
 
-def answers_visible(*, attempt: Attempt, viewer: User, now: datetime | None = None) -> bool:
+def answers_visible(*, attempt: Attempt, viewer: User, now: datetime | None = None, used: int | None = None) -> bool:
     """May `viewer` see the right answers and feedback of `attempt`? Staff allowed to see the trainee
-    always may (after submission); the trainee only as the quiz's review policy says."""
+    always may (after submission); the trainee only as the quiz's review policy and the review gates
+    say (quizzes/review.py). `used`: the trainee's attempts at the quiz, when the caller knows it."""
     from lms import permissions
+
+    from .review import trainee_may_review
 
     if not attempt.is_finished:
         return False
     if viewer.pk != attempt.user_id:
         return permissions.can_view_person(viewer, attempt.user)
-    now = now or timezone.now()
-    ruled = review_rules.verdict(attempt=attempt, now=now)
+    ruled = review_rules.verdict(attempt=attempt, now=now or timezone.now())
     if ruled is not None:
         return ruled
-    policy = attempt.quiz.review_policy
-    if policy == ReviewPolicy.IMMEDIATELY:
-        return True
-    if policy == ReviewPolicy.AFTER_CLOSE:
-        return attempt.quiz.closes_at is not None and now >= attempt.quiz.closes_at
-    return False
+    if used is None:
+        used = Attempt.objects.filter(quiz_id=attempt.quiz_id, user_id=attempt.user_id).count()
+    return trainee_may_review(attempt, used=used, now=now)
 
 
 @dataclass
@@ -167,13 +166,28 @@ class QuestionView:
         return "partial" if self.fraction > 0 else "wrong"
 
 
-def attempt_questions(*, attempt: Attempt, reveal: bool, show_marks: bool = True) -> list[QuestionView]:
-    """The attempt's questions in its frozen order, with the trainee's answers. Right answers, weights
-    and feedback are only read into the result when `reveal` is true. Three queries."""
+def _bank_for(attempt: Attempt) -> tuple[dict[int, Question], dict[int, list[Choice]]]:
+    """Questions and options (in stored order) of the attempt: from the quiz's cached content when it
+    has them all (no query), else from the bank (a question since taken out of the quiz)."""
+    from .content import quiz_content
+
     ids = attempt.question_ids()
+    content = quiz_content(attempt.quiz)
+    if all(qid in content.questions for qid in ids):
+        return content.questions, content.choices
     questions = {q.pk: q for q in Question.objects.filter(pk__in=ids)}
-    choices = {c.pk: c for c in Choice.objects.filter(question_id__in=ids)}
-    responses = {r.question_id: r for r in Response.objects.filter(attempt=attempt)}
+    choices: dict[int, list[Choice]] = {}
+    for choice in Choice.objects.filter(question_id__in=ids).order_by("sort_order", "pk"):
+        choices.setdefault(choice.question_id, []).append(choice)
+    return questions, choices
+
+
+def attempt_questions(*, attempt: Attempt, reveal: bool, show_marks: bool = True, answered: bool = True) -> list[QuestionView]:
+    """The attempt's questions in its frozen order, with the trainee's answers. Right answers, weights
+    and feedback are only read into the result when `reveal` is true. One query (the responses; none
+    for an attempt just created, `answered=False`) when the quiz's content is cached, three otherwise."""
+    questions, choices_of = _bank_for(attempt)
+    responses = {r.question_id: r for r in Response.objects.filter(attempt=attempt)} if answered else {}
     views = []
     for number, item in enumerate(attempt.layout, start=1):
         question = questions.get(item["q"])
@@ -183,7 +197,8 @@ def attempt_questions(*, attempt: Attempt, reveal: bool, show_marks: bool = True
         answer = response.answer if response else {}
         order = answer.get("order") if question.qtype == "ordering" and answer.get("order") else item["choices"]
         chosen = set(answer.get("choices") or [])
-        right_order = sorted((c for c in choices.values() if c.question_id == question.pk), key=lambda c: (c.sort_order or 0, c.pk))
+        right_order = choices_of.get(question.pk, [])
+        choices = {c.pk: c for c in right_order}
         positions = {c.pk: i for i, c in enumerate(right_order, start=1)}
         options = []
         for cid in order:
@@ -232,7 +247,8 @@ class ResultRow:
 
 
 def quiz_results(*, quiz: Quiz, viewer: User, team: CountyTeam | None = None) -> list[ResultRow]:
-    """Each visible trainee who attempted `quiz`: their attempts and quiz grade. Two queries."""
+    """Each visible trainee who attempted `quiz`: their attempts (with `focus_loss_count` and `seconds_away`)
+    and quiz grade. Four queries."""
     trainees = visible_trainees(viewer)
     attempts = Attempt.objects.filter(quiz=quiz, user__in=trainees).defer("layout").select_related("user").order_by("user_id", "number")
     if team is not None:
@@ -246,6 +262,11 @@ def quiz_results(*, quiz: Quiz, viewer: User, team: CountyTeam | None = None) ->
         m.user_id: m.team
         for m in Membership.objects.filter(user_id__in=users, role=Role.TRAINEE).select_related("team")
     }
+    # Focus losses (切屏) beside each attempt: one more query, whatever the number of attempts.
+    away = focus_loss_summary(a.pk for attempts_of in by_user.values() for a in attempts_of)
+    for attempts_of in by_user.values():
+        for attempt in attempts_of:
+            attempt.focus_loss_count, attempt.seconds_away = away.get(attempt.pk, (0, 0))
     rows = []
     for user_id, user_attempts in by_user.items():
         grade = final_percent(user_attempts, quiz.grading_method)
@@ -276,3 +297,21 @@ def full_marks_answers(*, attempt) -> dict[int, dict]:
         else:
             answers[question.pk] = {"choices": [best.pk]}
     return answers
+
+
+def focus_loss_counts(attempt_ids) -> dict[int, int]:
+    """{attempt id: number of focus losses} for the attempts that have any (the exams app's results)."""
+    return dict(
+        FocusLoss.objects.filter(attempt_id__in=list(attempt_ids)).values_list("attempt_id").annotate(n=Count("pk")).values_list("attempt_id", "n")
+    )
+
+
+def focus_loss_summary(attempt_ids) -> dict[int, tuple[int, int]]:
+    """{attempt id: (count, total seconds away)} in one query, for the results page."""
+    rows = (
+        FocusLoss.objects.filter(attempt_id__in=list(attempt_ids))
+        .values("attempt_id")
+        .annotate(n=Count("pk"), ms=Sum("duration_ms"))
+        .values_list("attempt_id", "n", "ms")
+    )
+    return {attempt_id: (n, round((ms or 0) / 1000)) for attempt_id, n, ms in rows}

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
-from django.db.models import Max
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,9 @@ from lms.selectors import team_of
 from lms.services import record_audit
 
 from . import grading
+from .content import QuizContent, quiz_content
 from .models import Attempt, AttemptStatus, Choice, Question, QuestionType, Quiz, Response
+from .models.bank import PATH_SEPARATOR
 
 GRACE_SECONDS = 30
 MAX_TEXT_ANSWER = 500
@@ -58,6 +59,12 @@ class InvalidAnswer(QuizError):
     code = "invalid_answer"
 
 
+class TakenOver(QuizError):
+    """Another browser or client opened the attempt since; this one may no longer save into it."""
+
+    code = "taken_over"
+
+
 def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
@@ -81,50 +88,42 @@ def availability_problem(quiz: Quiz, now: datetime) -> str | None:
 # Starting
 
 
-def build_layout(quiz: Quiz, seed: int) -> list[dict]:
+def build_layout(quiz: Quiz, seed: int, *, seen: frozenset[int] | set[int] = frozenset(), content: QuizContent | None = None) -> list[dict]:
     """The question list of a new attempt: fixed questions plus random draws, shuffled by `seed`.
 
-    Four queries whatever the size of the quiz: slots, the draw pools, questions, choices.
+    Draws prefer questions not in `seen` (asked in the trainee's earlier attempts), so a retry is
+    asked different questions as far as the bank allows, then tops up from the seen ones. No query
+    when the quiz's content is cached (quizzes/content.py).
     """
+    content = content or quiz_content(quiz)
     rng = random.Random(seed)
-    slots = list(quiz.slots.select_related("category").order_by("sort_order", "pk"))
-    fixed_ids = {slot.question_id for slot in slots if slot.question_id}
-    pool_rows: list[tuple[int, str]] = []
-    draw_slots = [slot for slot in slots if slot.category_id]
-    if draw_slots:
-        from django.db.models import Q
-
-        match = Q()
-        for slot in draw_slots:
-            match |= slot.category.subtree_q() if slot.include_subcategories else Q(category_id=slot.category_id)
-        pool_rows = list(Question.objects.filter(match, is_active=True).order_by("pk").values_list("pk", "category__path"))
     chosen: list[int] = []
-    used = set(fixed_ids)
-    for slot in slots:
+    used = {slot.question_id for slot in content.slots if slot.question_id}
+    for slot in content.slots:
         if slot.question_id:
             chosen.append(slot.question_id)
             continue
-        path = slot.category.path
+        path = slot.category_path
         pool = [
             pk
-            for pk, qpath in pool_rows
-            if pk not in used and (qpath == path or (slot.include_subcategories and qpath.startswith(path + "/")))
+            for pk, qpath in content.pool
+            if pk not in used and (qpath == path or (slot.include_subcategories and qpath.startswith(path + PATH_SEPARATOR)))
         ]
-        picked = rng.sample(pool, min(slot.draw_count, len(pool)))
+        fresh = [pk for pk in pool if pk not in seen]
+        picked = rng.sample(fresh, min(slot.draw_count, len(fresh)))
+        if len(picked) < slot.draw_count:
+            again = [pk for pk in pool if pk in seen]
+            picked += rng.sample(again, min(slot.draw_count - len(picked), len(again)))
         used.update(picked)
         chosen.extend(picked)
     if quiz.shuffle_questions:
         rng.shuffle(chosen)
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=chosen).only("pk", "qtype", "points")}
-    choices: dict[int, list[int]] = {}
-    for qid, cid in Choice.objects.filter(question_id__in=chosen).order_by("sort_order", "pk").values_list("question_id", "pk"):
-        choices.setdefault(qid, []).append(cid)
     layout = []
     for qid in chosen:
-        question = questions.get(qid)
+        question = content.questions.get(qid)
         if question is None:
             continue
-        ids = [] if question.qtype == QuestionType.SHORT else list(choices.get(qid, []))
+        ids = [] if question.qtype == QuestionType.SHORT else [c.pk for c in content.choices.get(qid, [])]
         if question.qtype == QuestionType.ORDERING and len(ids) > 1:
             # The stored order is the answer: always scramble, and never hand out the right order.
             right = list(ids)
@@ -137,42 +136,69 @@ def build_layout(quiz: Quiz, seed: int) -> list[dict]:
     return layout
 
 
-def start_attempt(*, quiz: Quiz, user: User, now: datetime | None = None) -> Attempt:
-    """Start (or resume) `user`'s attempt at `quiz`.
+def _insert_unless_taken(attempt: Attempt) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id: True when the row was written (its pk is set).
 
-    An unfinished attempt is resumed rather than duplicated. The user's row is locked while the next
-    number is chosen, so two starts at once are numbered one after the other, without a gap.
+    False when a unique constraint (the same number, or another open attempt of this trainee at this
+    quiz) says a concurrent start got there first. The constraints are the arbiter: no lock round, no
+    savepoint, and a conflict does not abort a surrounding transaction (PostgreSQL and SQLite alike).
+    """
+    meta = Attempt._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    connection = connections[router.db_for_write(Attempt)]
+    quote = connection.ops.quote_name
+    values = [f.get_db_prep_save(f.pre_save(attempt, True), connection=connection) for f in fields]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    attempt.pk = row[0]
+    attempt._state.adding, attempt._state.db = False, connection.alias
+    return True
+
+
+def begin_attempt(*, quiz: Quiz, user: User, now: datetime | None = None, holder: str = "") -> tuple[Attempt, bool]:
+    """Start (or resume) `user`'s attempt at `quiz`; returns (attempt, created).
+
+    Two queries on the way to a new attempt: the trainee's attempts at the quiz, and one INSERT that
+    the unique constraints guard, so two starts at once make one attempt, numbered without a gap
+    (the loser of a race finds the winner's attempt and resumes it). An unfinished attempt is resumed
+    rather than duplicated, and `holder` (the client that opens it, quizzes/holders.py) takes it over.
     """
     now = _now(now)
-    overdue = None
-    with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).first()
-        current = Attempt.objects.filter(quiz=quiz, user=user, status=AttemptStatus.IN_PROGRESS).first()
+    for _round in range(4):
+        attempts = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("number"))
+        current = next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None)
         if current is not None:
             if not is_overdue(current, now):
-                return current
-            overdue = current
-    if overdue is not None:
-        finalise_attempt(attempt=overdue, now=now, auto=True)
-    with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).first()
-        current = Attempt.objects.filter(quiz=quiz, user=user, status=AttemptStatus.IN_PROGRESS).first()
-        if current is not None:
-            return current
+                current.quiz = quiz
+                claim_attempt(attempt=current, holder=holder)
+                return current, False
+            try:
+                finalise_attempt(attempt=current, now=now, auto=True)
+            except AttemptClosed:
+                pass
+            continue
         problem = availability_problem(quiz, now)
         if problem:
             raise QuizNotAvailable(problem)
-        used = Attempt.objects.filter(quiz=quiz, user=user).aggregate(n=Max("number"))["n"] or 0
+        used = attempts[-1].number if attempts else 0
         if quiz.max_attempts and used >= quiz.max_attempts:
             raise NoAttemptsLeft(_("You have used all %(n)d attempts at this quiz.") % {"n": quiz.max_attempts})
         seed = secrets.randbits(48)
-        layout = build_layout(quiz, seed)
+        seen = {item["q"] for a in attempts for item in a.layout}
+        layout = build_layout(quiz, seed, seen=seen)
         if not layout:
             raise QuizNotAvailable(_("This quiz has no questions yet."))
         deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
         if quiz.closes_at and (deadline is None or deadline > quiz.closes_at):
             deadline = quiz.closes_at
-        return Attempt.objects.create(
+        attempt = Attempt(
             quiz=quiz,
             user=user,
             number=used + 1,
@@ -180,7 +206,39 @@ def start_attempt(*, quiz: Quiz, user: User, now: datetime | None = None) -> Att
             layout=layout,
             started_at=now,
             deadline=deadline,
+            holder=holder,
             max_score=sum((Decimal(item["points"]) for item in layout), Decimal("0")),
+        )
+        if _insert_unless_taken(attempt):
+            return attempt, True
+    # Four rounds lost in a row means something else keeps writing this trainee's attempts.
+    raise QuizNotAvailable(_("The attempt could not be started; please try again."))
+
+
+def start_attempt(*, quiz: Quiz, user: User, now: datetime | None = None, holder: str = "") -> Attempt:
+    """Start (or resume) `user`'s attempt at `quiz` (see begin_attempt)."""
+    return begin_attempt(quiz=quiz, user=user, now=now, holder=holder)[0]
+
+
+def claim_attempt(*, attempt: Attempt, holder: str) -> bool:
+    """`holder` answers `attempt` from now on; the client that held it is refused on its next save.
+
+    One UPDATE, only when the holder changes (an empty holder claims nothing: server-side callers).
+    Returns True when it changed hands.
+    """
+    if not holder or attempt.holder == holder:
+        return False
+    Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.IN_PROGRESS).update(holder=holder)
+    attempt.holder = holder
+    return True
+
+
+def _check_holder(locked: Attempt, holder: str | None) -> None:
+    """Refuse a save or submit from a client that no longer holds the attempt (the row is locked)."""
+    if holder and locked.holder and locked.holder != holder:
+        raise TakenOver(
+            _("This attempt has been opened in another browser or window, and is now answered there. "
+              "Nothing was saved here. To answer here, take it back.")
         )
 
 
@@ -219,6 +277,8 @@ def _clean_answer(item: dict, raw) -> dict:
 
 
 def _write_answers(attempt: Attempt, answers: dict[int, dict], now: datetime) -> None:
+    """Check every answer against the frozen layout, then write them in one upsert (insert or update
+    on the response's unique (attempt, question)): nothing is written when one is malformed."""
     layout = {item["q"]: item for item in attempt.layout}
     cleaned = {}
     for qid, raw in answers.items():
@@ -227,30 +287,27 @@ def _write_answers(attempt: Attempt, answers: dict[int, dict], now: datetime) ->
         cleaned[qid] = _clean_answer(layout[qid], raw)
     if not cleaned:
         return
-    existing = {r.question_id: r for r in Response.objects.filter(attempt=attempt, question_id__in=cleaned)}
-    changed, new = [], []
-    for qid, answer in cleaned.items():
-        response = existing.get(qid)
-        if response is None:
-            new.append(Response(attempt=attempt, question_id=qid, answer=answer, saved_at=now))
-        elif response.answer != answer:
-            response.answer, response.saved_at = answer, now
-            changed.append(response)
-    Response.objects.bulk_create(new)
-    Response.objects.bulk_update(changed, ["answer", "saved_at"])
+    Response.objects.bulk_create(
+        [Response(attempt=attempt, question_id=qid, answer=answer, saved_at=now) for qid, answer in cleaned.items()],
+        update_conflicts=True,
+        unique_fields=["attempt", "question"],
+        update_fields=["answer", "saved_at"],
+    )
 
 
-def save_answers(*, attempt: Attempt, answers: dict[int, dict], now: datetime | None = None) -> Attempt:
+def save_answers(*, attempt: Attempt, answers: dict[int, dict], now: datetime | None = None, holder: str | None = None) -> Attempt:
     """Autosave: store `answers` ({question id: answer}) in an unfinished attempt.
 
-    Nothing is stored when one answer is malformed. After the deadline (plus grace) nothing is stored,
-    the attempt is submitted with what was saved before, and AttemptClosed is raised.
+    Nothing is stored when one answer is malformed, or when `holder` is given and another client has
+    taken the attempt over (TakenOver). After the deadline (plus grace) nothing is stored, the attempt
+    is submitted with what was saved before, and AttemptClosed is raised.
     """
     now = _now(now)
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk, **({"user_id": attempt.user_id} if attempt.user_id else {}))
         if locked.is_finished:
             raise AttemptClosed(_("This attempt has already been submitted."))
+        _check_holder(locked, holder)
         if not is_overdue(locked, now):
             _write_answers(locked, answers, now)
             return locked
@@ -262,7 +319,19 @@ def save_answers(*, attempt: Attempt, answers: dict[int, dict], now: datetime | 
 # Grading
 
 
-def _options_by_question(question_ids) -> tuple[dict[int, str], dict[int, list[grading.Option]]]:
+def _options_by_question(question_ids, quiz: Quiz | None = None) -> tuple[dict[int, str], dict[int, list[grading.Option]]]:
+    """Question types and graded options; from the quiz's cached content (no query) when it has them all.
+    A regrade passes no quiz: it must read the bank as it is now."""
+    if quiz is not None:
+        content = quiz_content(quiz)
+        if all(qid in content.questions for qid in question_ids):
+            return (
+                {qid: content.questions[qid].qtype for qid in question_ids},
+                {
+                    qid: [grading.Option(pk=c.pk, text=c.text, weight=c.fraction, order=c.sort_order or 0) for c in content.choices.get(qid, [])]
+                    for qid in question_ids
+                },
+            )
     qtypes = dict(Question.objects.filter(pk__in=question_ids).values_list("pk", "qtype"))
     options: dict[int, list[grading.Option]] = {}
     for choice in Choice.objects.filter(question_id__in=question_ids).order_by("sort_order", "pk").only(
@@ -274,10 +343,10 @@ def _options_by_question(question_ids) -> tuple[dict[int, str], dict[int, list[g
     return qtypes, options
 
 
-def _grade_attempts(attempts: list[Attempt], now: datetime) -> None:
+def _grade_attempts(attempts: list[Attempt], now: datetime, *, quiz: Quiz | None = None) -> None:
     """Grade (or regrade) `attempts` in a constant number of queries; rows must be locked by the caller."""
     question_ids = {qid for attempt in attempts for qid in attempt.question_ids()}
-    qtypes, options = _options_by_question(question_ids)
+    qtypes, options = _options_by_question(question_ids, quiz)
     responses: dict[tuple[int, int], Response] = {
         (r.attempt_id, r.question_id): r for r in Response.objects.filter(attempt__in=attempts)
     }
@@ -311,7 +380,8 @@ def _summary(attempt: Attempt) -> dict:
 
 
 def finalise_attempt(
-    *, attempt: Attempt, now: datetime | None = None, answers: dict[int, dict] | None = None, auto: bool = False, actor: User | None = None
+    *, attempt: Attempt, now: datetime | None = None, answers: dict[int, dict] | None = None, auto: bool = False, actor: User | None = None,
+    holder: str | None = None,
 ) -> Attempt:
     """Submit and grade an attempt, once.
 
@@ -321,13 +391,15 @@ def finalise_attempt(
     """
     now = _now(now)
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt.pk)
+        locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz", "user").get(pk=attempt.pk)
         if locked.is_finished:
             raise AttemptClosed(_("This attempt has already been submitted."))
         late = is_overdue(locked, now)
+        if not late:
+            _check_holder(locked, holder)
         if answers and not late:
             _write_answers(locked, answers, now)
-        _grade_attempts([locked], now)
+        _grade_attempts([locked], now, quiz=locked.quiz)
         locked.status = AttemptStatus.SUBMITTED
         locked.auto_submitted = auto or late
         # An overdue attempt counts as submitted at its deadline, not when somebody noticed it.
@@ -346,9 +418,12 @@ def finalise_attempt(
     return locked
 
 
-def submit_attempt(*, attempt: Attempt, user: User, answers: dict[int, dict] | None = None, now: datetime | None = None) -> Attempt:
-    """The trainee submits their attempt (with any last answers)."""
-    return finalise_attempt(attempt=attempt, now=now, answers=answers, actor=user)
+def submit_attempt(
+    *, attempt: Attempt, user: User, answers: dict[int, dict] | None = None, now: datetime | None = None, holder: str | None = None
+) -> Attempt:
+    """The trainee submits their attempt (with any last answers); refused (TakenOver) from a client
+    that no longer holds it, so a forgotten tab cannot hand in what another browser is answering."""
+    return finalise_attempt(attempt=attempt, now=now, answers=answers, actor=user, holder=holder)
 
 
 def close_overdue_attempts(*, now: datetime | None = None, quiz: Quiz | None = None) -> int:

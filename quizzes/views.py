@@ -16,6 +16,7 @@ from lms import permissions
 
 from . import selectors, services, statistics
 from .forms import answers_from_post
+from .holders import holder_of
 from .models import Attempt, Quiz
 
 
@@ -32,9 +33,12 @@ def quiz_detail(request, quiz_id: int):
     if not quiz.is_published and not permissions.can_manage_quizzes(request.user):
         raise Http404
     outcome = selectors.outcome(user=request.user, quiz=quiz)
-    if outcome.open_attempt:
-        outcome.open_attempt = services.close_if_overdue(attempt=outcome.open_attempt)
-        outcome = selectors.outcome(user=request.user, quiz=quiz)
+    open_attempt = outcome.open_attempt
+    if open_attempt is not None:
+        # A property of the outcome: close the attempt if its time ran out, then read the outcome again.
+        open_attempt.quiz = quiz
+        if services.close_if_overdue(attempt=open_attempt).is_finished:
+            outcome = selectors.outcome(user=request.user, quiz=quiz)
     return render(
         request,
         "quizzes/quiz_detail.html",
@@ -54,7 +58,7 @@ def quiz_detail(request, quiz_id: int):
 def start(request, quiz_id: int):
     quiz = get_object_or_404(Quiz, pk=quiz_id)
     try:
-        attempt = services.start_attempt(quiz=quiz, user=request.user)
+        attempt = services.start_attempt(quiz=quiz, user=request.user, holder=holder_of(request))
     except services.QuizError as error:
         messages.error(request, error.message)
         return redirect("quizzes:detail", quiz_id=quiz.pk)
@@ -66,6 +70,8 @@ def attempt_page(request, attempt_id: int):
     attempt = services.close_if_overdue(attempt=_own_attempt(request, attempt_id))
     if attempt.is_finished:
         return redirect("quizzes:result", attempt_id=attempt.pk)
+    # Opening the attempt here takes it over from any other browser (which is told on its next save).
+    services.claim_attempt(attempt=attempt, holder=holder_of(request))
     return render(
         request,
         "quizzes/attempt.html",
@@ -79,7 +85,9 @@ def save(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
     answers = answers_from_post(request.POST, attempt.layout)
     try:
-        services.save_answers(attempt=attempt, answers=answers)
+        services.save_answers(attempt=attempt, answers=answers, holder=holder_of(request))
+    except services.TakenOver as error:
+        return _taken_over(request, attempt, error)
     except services.AttemptClosed as error:
         messages.error(request, error.message)
         return redirect("quizzes:result", attempt_id=attempt.pk)
@@ -96,13 +104,20 @@ def submit(request, attempt_id: int):
     attempt = _own_attempt(request, attempt_id)
     answers = answers_from_post(request.POST, attempt.layout)
     try:
-        services.submit_attempt(attempt=attempt, user=request.user, answers=answers)
+        services.submit_attempt(attempt=attempt, user=request.user, answers=answers, holder=holder_of(request))
+    except services.TakenOver as error:
+        return _taken_over(request, attempt, error)
     except services.AttemptClosed as error:
         messages.error(request, error.message)
     except services.QuizError as error:
         messages.error(request, error.message)
         return redirect("quizzes:attempt", attempt_id=attempt.pk)
     return redirect("quizzes:result", attempt_id=attempt.pk)
+
+
+def _taken_over(request, attempt: Attempt, error: services.TakenOver):
+    """What was posted is not saved; the page says where the attempt is answered and offers it back."""
+    return render(request, "quizzes/taken_over.html", {"attempt": attempt, "quiz": attempt.quiz, "message": error.message}, status=409)
 
 
 @login_required
@@ -114,8 +129,8 @@ def result(request, attempt_id: int):
     if not attempt.is_finished:
         if attempt.user_id == request.user.pk:
             return redirect("quizzes:attempt", attempt_id=attempt.pk)
-    reveal = selectors.answers_visible(attempt=attempt, viewer=request.user)
     outcome = selectors.outcome(user=attempt.user, quiz=attempt.quiz)
+    reveal = selectors.answers_visible(attempt=attempt, viewer=request.user, used=outcome.used)
     return render(
         request,
         "quizzes/result.html",
@@ -124,7 +139,8 @@ def result(request, attempt_id: int):
             "quiz": attempt.quiz,
             "reveal": reveal,
             "is_own": attempt.user_id == request.user.pk,
-            "questions": selectors.attempt_questions(attempt=attempt, reveal=reveal) if attempt.is_finished else [],
+            # Which questions were wrong is itself a hint for the next attempt: marks per question only with the answers.
+            "questions": selectors.attempt_questions(attempt=attempt, reveal=reveal, show_marks=reveal) if attempt.is_finished else [],
             "outcome": outcome,
         },
     )

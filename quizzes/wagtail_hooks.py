@@ -2,6 +2,7 @@
 
 import base64
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -24,6 +25,7 @@ from .forms import ImportForm, QuestionForm
 from .importers import xlsx_writer
 from .importing import ImportFileError, guess_format, import_questions, parse_file
 from .models import Question, QuestionCategory, QuestionType, Quiz
+from .review import answers_help_retries
 
 SESSION_KEY = "quizzes_import"
 
@@ -192,3 +194,19 @@ def export_menu_item():
     return ManagerMenuItem(gettext_lazy("Export questions"), reverse("quizzes_export"), icon_name="download", order=252)
 
 
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def warn_when_answers_help_retries(request, instance):
+    """A visible warning, not a refusal: the quiz is saved as the trainer asked."""
+    if isinstance(instance, Quiz) and answers_help_retries(instance):
+        messages.warning(
+            request,
+            _(
+                "“%(quiz)s” shows the right answers right after each attempt while retries remain, and a retry asks "
+                "the same questions: a trainee can pass by copying the answers. Consider “Score right away; answers "
+                "after the last allowed attempt”, one attempt, or drawing questions from a larger category."
+            )
+            % {"quiz": instance.title},
+        )

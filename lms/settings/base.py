@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "quizzes",
     "certificates",
     "exams",
+    "inspection",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -138,6 +139,14 @@ AXES_LOCKOUT_TEMPLATE = "lms/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+
+# Argon2id first (lms/hashers.py); PBKDF2 kept second so hashes made before still verify and are
+# re-hashed with Argon2id at the owner's next login.
+PASSWORD_HASHERS = [
+    "lms.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -24,3 +24,5 @@ if "sso" not in INSTALLED_APPS:  # noqa: F405
     TEMPLATES[0]["OPTIONS"]["context_processors"].append("sso.context_processors.sign_in_methods")  # noqa: F405
 if "django_cas_ng" not in INSTALLED_APPS:  # noqa: F405  (CAS single logout's session tickets)
     INSTALLED_APPS = [*INSTALLED_APPS, "django_cas_ng"]  # noqa: F405
+# Site inspection: no politeness delay against the tests' own loopback servers.
+INSPECTION_LIMITS = {"delay": 0.0}

@@ -1,7 +1,7 @@
 """API shapes. Nothing here carries a right answer, a weight or feedback unless the view says the
 review policy allows it (QuestionReviewSerializer is only used then)."""
 
-from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from ..models import Attempt, Quiz
@@ -76,8 +76,18 @@ class AttemptSerializer(serializers.ModelSerializer):
         model = Attempt
         fields = ["id", "quiz", "number", "status", "started_at", "deadline", "submitted_at", "seconds_left", "questions"]
 
+    @extend_schema_field(QuestionSerializer(many=True))
     def get_questions(self, attempt) -> list[dict]:
-        return QuestionSerializer(self.context["questions"], many=True).data
+        # The shape of QuestionSerializer, built directly: in an exam storm every start returns 16
+        # questions × 4 options, and the serializer machinery cost more CPU than the rest of the start.
+        return [
+            {
+                "number": view.number, "id": view.question.pk, "type": view.qtype, "stem": view.question.stem,
+                "points": f"{view.points:.2f}", "options": [{"id": option.pk, "text": option.text} for option in view.options],
+                "answer": view.answer,
+            }
+            for view in self.context["questions"]
+        ]
 
     def get_seconds_left(self, attempt) -> int | None:
         if attempt.deadline is None or attempt.is_finished:
@@ -196,7 +206,8 @@ class ResultRowSerializer(serializers.Serializer):
     def get_attempts(self, row) -> list[dict]:
         return [
             {"id": a.pk, "number": a.number, "status": a.status, "percent": None if a.percent is None else str(a.percent),
-             "passed": a.passed, "submitted_at": a.submitted_at}
+             "passed": a.passed, "submitted_at": a.submitted_at,
+             "focus_losses": getattr(a, "focus_loss_count", 0), "seconds_away": getattr(a, "seconds_away", 0)}
             for a in row.attempts
         ]
 

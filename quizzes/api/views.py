@@ -13,7 +13,8 @@ from rest_framework.views import APIView
 
 from lms import permissions
 
-from .. import selectors, services, statistics
+from .. import focus, selectors, services, statistics
+from ..holders import holder_of
 from ..models import Attempt, Quiz
 from .serializers import (
     AnswersInputSerializer,
@@ -33,10 +34,9 @@ def _error(error: services.QuizError, code: int = status.HTTP_409_CONFLICT) -> R
     return Response({"detail": error.message, "code": error.code}, status=code)
 
 
-def _attempt_payload(attempt: Attempt) -> dict:
-    return AttemptSerializer(
-        attempt, context={"questions": selectors.attempt_questions(attempt=attempt, reveal=False), "now": timezone.now()}
-    ).data
+def _attempt_payload(attempt: Attempt, *, answered: bool = True) -> dict:
+    questions = selectors.attempt_questions(attempt=attempt, reveal=False, answered=answered)
+    return AttemptSerializer(attempt, context={"questions": questions, "now": timezone.now()}).data
 
 
 def _own_attempt(request, pk) -> Attempt:
@@ -78,15 +78,16 @@ class QuizViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def attempts(self, request, pk=None):
         """Start an attempt (201) or get the open one back (200): its questions in this attempt's order,
-        never the answers. 409 when the quiz is closed or no attempts are left."""
-        quiz = self.get_object()
-        before = selectors.outcome(user=request.user, quiz=quiz).open_attempt
+        never the answers. 409 when the quiz is closed or no attempts are left. The calling client
+        (token + optional `X-Client-Id` header, or browser session) answers it from now on: another
+        client's saves get 409 `taken_over`."""
+        # Not get_object(): the list's queryset prefetches slots a start does not need.
+        quiz = get_object_or_404(selectors.published_quizzes(), pk=pk)
         try:
-            attempt = services.start_attempt(quiz=quiz, user=request.user)
+            attempt, created = services.begin_attempt(quiz=quiz, user=request.user, holder=holder_of(request))
         except services.QuizError as error:
             return _error(error)
-        resumed = before is not None and before.pk == attempt.pk
-        return Response(_attempt_payload(attempt), status=status.HTTP_200_OK if resumed else status.HTTP_201_CREATED)
+        return Response(_attempt_payload(attempt, answered=not created), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(
         responses=ResultRowSerializer(many=True),
@@ -124,6 +125,9 @@ class AttemptView(APIView):
     @extend_schema(responses={200: AttemptSerializer, 404: ERROR})
     def get(self, request, pk: int):
         attempt = services.close_if_overdue(attempt=_own_attempt(request, pk))
+        if not attempt.is_finished:
+            # Opening the attempt takes it over from any other client (told on its next save: 409 taken_over).
+            services.claim_attempt(attempt=attempt, holder=holder_of(request))
         return Response(_attempt_payload(attempt))
 
 
@@ -132,12 +136,15 @@ class AttemptAnswersView(APIView):
 
     @extend_schema(request=AnswersInputSerializer, responses={200: SavedSerializer, 400: ERROR, 409: ERROR})
     def put(self, request, pk: int):
-        attempt = _own_attempt(request, pk)
         data = AnswersInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         now = timezone.now()
+        # The service reads the attempt once, locked and only if it is the caller's: no read before it.
+        mine = Attempt(pk=pk, user_id=request.user.pk)
         try:
-            attempt = services.save_answers(attempt=attempt, answers=data.validated_data["answers"], now=now)
+            attempt = services.save_answers(attempt=mine, answers=data.validated_data["answers"], now=now, holder=holder_of(request))
+        except Attempt.DoesNotExist:
+            raise NotFound() from None
         except services.InvalidAnswer as error:
             return _error(error, status.HTTP_400_BAD_REQUEST)
         except services.QuizError as error:
@@ -157,7 +164,9 @@ class AttemptSubmitView(APIView):
         data = SubmitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            attempt = services.submit_attempt(attempt=attempt, user=request.user, answers=data.validated_data.get("answers"))
+            attempt = services.submit_attempt(
+                attempt=attempt, user=request.user, answers=data.validated_data.get("answers"), holder=holder_of(request)
+            )
         except services.InvalidAnswer as error:
             return _error(error, status.HTTP_400_BAD_REQUEST)
         except services.QuizError as error:
@@ -166,14 +175,11 @@ class AttemptSubmitView(APIView):
 
 
 def _result_payload(attempt: Attempt, viewer) -> dict:
-    reveal = selectors.answers_visible(attempt=attempt, viewer=viewer)
+    outcome = selectors.outcome(user=attempt.user, quiz=attempt.quiz)
+    reveal = selectors.answers_visible(attempt=attempt, viewer=viewer, used=outcome.used)
     return ResultSerializer(
         attempt,
-        context={
-            "reveal": reveal,
-            "questions": selectors.attempt_questions(attempt=attempt, reveal=reveal),
-            "outcome": selectors.outcome(user=attempt.user, quiz=attempt.quiz),
-        },
+        context={"reveal": reveal, "questions": selectors.attempt_questions(attempt=attempt, reveal=reveal, show_marks=reveal), "outcome": outcome},
     ).data
 
 
@@ -189,3 +195,27 @@ class AttemptResultView(APIView):
         if not attempt.is_finished:
             return Response({"detail": _("This attempt has not been submitted yet."), "code": "in_progress"}, status=status.HTTP_409_CONFLICT)
         return Response(_result_payload(attempt, request.user))
+
+
+class AttemptFocusView(APIView):
+    """Focus losses (切屏) of the caller's own unfinished attempt, sent by the attempt page: 202 with how many
+    were recorded. At most 20 events a request, 30 requests a minute (429 past that) and 500 an attempt."""
+
+    @extend_schema(
+        request={"application/json": {"type": "object", "properties": {"events": {"type": "array", "items": {"type": "object"}}}}},
+        responses={202: OpenApiResponse(description='{"recorded": n}'), 400: ERROR, 404: ERROR, 409: ERROR, 429: ERROR},
+        summary="Record that the attempt page was hidden or lost focus",
+    )
+    def post(self, request, pk: int):
+        events = request.data.get("events") if isinstance(request.data, dict) else None
+        if not isinstance(events, list):
+            return Response({"detail": _("Send {\"events\": [{\"kind\": \"hidden\", \"ms\": 1200}]}."), "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            recorded = focus.record_focus_losses(attempt_id=pk, user_id=request.user.pk, events=events)
+        except Attempt.DoesNotExist:
+            raise NotFound() from None
+        except focus.TooManyReports as error:
+            return _error(error, status.HTTP_429_TOO_MANY_REQUESTS)
+        except services.QuizError as error:
+            return _error(error)
+        return Response({"recorded": recorded}, status=status.HTTP_202_ACCEPTED)

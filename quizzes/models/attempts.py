@@ -28,6 +28,8 @@ class GradingMethod(models.TextChoices):
 
 
 class ReviewPolicy(models.TextChoices):
+    # The default: a failed attempt must not hand the trainee the answers for the next one.
+    AFTER_LAST_ATTEMPT = "after_last", _("Score right away; answers after the last allowed attempt or when the quiz closes")
     IMMEDIATELY = "immediately", _("Right after submitting")
     AFTER_CLOSE = "after_close", _("After the quiz closes")
     NEVER = "never", _("Never (score only)")
@@ -51,10 +53,16 @@ class Quiz(index.Indexed, ClusterableModel):
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
     shuffle_choices = models.BooleanField(_("shuffle options"), default=True)
     review_policy = models.CharField(
-        _("show answers and feedback"), max_length=16, choices=ReviewPolicy.choices, default=ReviewPolicy.IMMEDIATELY,
-        help_text=_("When trainees see the right answers and feedback. “After the quiz closes” needs a close date; without one they never see them."),
+        _("show answers and feedback"), max_length=16, choices=ReviewPolicy.choices, default=ReviewPolicy.AFTER_LAST_ATTEMPT,
+        help_text=_(
+            "When trainees see the right answers and feedback; the score is always shown right away. "
+            "“After the quiz closes” needs a close date; without one they never see them."
+        ),
     )
     is_published = models.BooleanField(_("published"), default=True, help_text=_("Unpublished quizzes cannot be started."))
+    # Bumped whenever the quiz, its slots or a question it can ask changes (quizzes/content.py): the key
+    # of the question content cached for starts and attempt pages, read from the row the view loads anyway.
+    content_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -156,6 +164,9 @@ class Attempt(models.Model):
     percent = models.DecimalField(_("percent"), max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(_("passed"), null=True, blank=True)
     graded_at = models.DateTimeField(_("graded"), null=True, blank=True)
+    # Which browser (session) or API client answers this attempt now (quizzes/holders.py); another one
+    # that opens it takes it over, and saves from the previous one are refused, not interleaved.
+    holder = models.CharField(_("answering client"), max_length=32, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["quiz", "user", "number"]
@@ -198,3 +209,27 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt} · {self.question_id}"
+
+
+class FocusLossKind(models.TextChoices):
+    HIDDEN = "hidden", _("Page hidden (switched tab or app)")
+    BLUR = "blur", _("Window lost focus")
+
+
+class FocusLoss(models.Model):
+    """The attempt page was hidden or lost focus (切屏) for a while: recorded for the trainer, never blocking."""
+
+    attempt = models.ForeignKey(Attempt, verbose_name=_("attempt"), on_delete=models.CASCADE, related_name="focus_losses")
+    kind = models.CharField(_("kind"), max_length=8, choices=FocusLossKind.choices)
+    # When focus came back, by the server's clock (the browser only says how long it was away).
+    returned_at = models.DateTimeField(_("returned"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+
+    class Meta:
+        ordering = ["attempt", "returned_at", "pk"]
+        verbose_name = _("focus loss")
+        verbose_name_plural = _("focus losses")
+        indexes = [models.Index(fields=["attempt", "returned_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id} · {self.kind} · {self.duration_ms} ms"

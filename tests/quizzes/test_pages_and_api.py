@@ -34,7 +34,7 @@ def login(client, user):
 
 def test_take_a_quiz_through_the_pages(client, trainee, bank):
     single, short = bank
-    q = quiz([single, short])
+    q = quiz([single, short], review_policy=ReviewPolicy.IMMEDIATELY)
     login(client, trainee)
     page = client.get(reverse("quizzes:detail", args=[q.pk]))
     assert page.status_code == 200
@@ -77,7 +77,7 @@ def test_review_policy_after_close_and_never(client, trainee, bank):
 
 def test_api_flow_and_no_leaks(client, trainee, bank):
     single, short = bank
-    q = quiz([single, short], time_limit_minutes=20, max_attempts=2)
+    q = quiz([single, short], time_limit_minutes=20, max_attempts=2, review_policy=ReviewPolicy.IMMEDIATELY)
     login(client, trainee)
     listing = client.get("/api/v1/quizzes/").json()
     assert listing["results"][0]["question_count"] == 2 and listing["results"][0]["my"]["attempts_used"] == 0

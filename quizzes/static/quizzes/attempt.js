@@ -33,6 +33,7 @@
 
   function save() {
     timer = null;
+    if (away) return;
     fetch(form.dataset.apiUrl, {
       method: "PUT",
       credentials: "same-origin",
@@ -42,12 +43,28 @@
       if (response.ok) {
         state.textContent = form.dataset.msgSaved + " " + new Date().toLocaleTimeString();
       } else if (response.status === 409) {
-        state.textContent = form.dataset.msgClosed;
-        window.location.reload();
+        return response.json().then(function (body) {
+          if (body.code === "taken_over") { takenOver(body.detail); return; }
+          state.textContent = form.dataset.msgClosed;
+          window.location.reload();
+        }, function () { window.location.reload(); });
       } else {
         return response.json().then(function (body) { state.textContent = body.detail || form.dataset.msgFailed; });
       }
     }).catch(function () { state.textContent = form.dataset.msgFailed; });
+  }
+
+  // Another browser opened this attempt: stop saving from here, say so, and offer to take it back
+  // (opening the attempt page again takes it over). Nothing typed here is sent any more.
+  var away = false;
+  function takenOver(message) {
+    away = true;
+    if (timer) { clearTimeout(timer); timer = null; }
+    var banner = document.getElementById("quiz-taken-over");
+    banner.querySelector("[data-message]").textContent = message;
+    banner.hidden = false;
+    form.querySelectorAll("input, select, button").forEach(function (field) { field.disabled = true; });
+    banner.scrollIntoView({ block: "center" });
   }
 
   form.addEventListener("change", function () { if (timer) clearTimeout(timer); timer = setTimeout(save, 600); });
@@ -80,4 +97,31 @@
     };
     tick();
   }
+
+  // Focus losses (切屏): the page hidden or the window blurred, and for how long. Reported for the
+  // trainer, never blocking; sent when the trainee comes back, or on the way out (keepalive).
+  var focusUrl = form.dataset.focusUrl, leftAt = null, leftKind = null, pending = [];
+  function flush(leaving) {
+    if (!pending.length || !focusUrl) return;
+    var events = pending.splice(0, 20);
+    fetch(focusUrl, {
+      method: "POST", credentials: "same-origin", keepalive: !!leaving,
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+      body: JSON.stringify({ events: events }),
+    }).catch(function () {});
+  }
+  function left(kind) { if (leftAt === null && !submitting) { leftAt = Date.now(); leftKind = kind; } }
+  function back() {
+    if (leftAt === null) return;
+    pending.push({ kind: leftKind, ms: Date.now() - leftAt });
+    leftAt = null;
+    flush(false);
+  }
+  document.addEventListener("visibilitychange", function () { if (document.hidden) left("hidden"); else back(); });
+  window.addEventListener("blur", function () { left("blur"); });
+  window.addEventListener("focus", back);
+  window.addEventListener("pagehide", function () {
+    if (leftAt !== null && !submitting) { pending.push({ kind: leftKind, ms: Date.now() - leftAt }); leftAt = null; }
+    flush(true);
+  });
 })();

@@ -32,8 +32,7 @@ def figure_column():
         url=lambda team: f"/inspection/teams/{team.code}/",
     )
     saved = dict(extra_columns._columns)
-    # Alone in the registry: installed apps (exams) register their own columns, which these tests do not count on.
-    extra_columns._columns.clear()
+    extra_columns._columns.clear()  # this test's column alone (site inspection registers its own)
     extra_columns.register_column(column)
     yield column
     extra_columns._columns.clear()

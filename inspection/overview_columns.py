@@ -1,0 +1,81 @@
+"""The team figures site inspection adds to the bureau overview, its exports and the team page, through
+the qualification dashboard's extra_columns seam (certificates never imports this app)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from certificates.qualification.extra_columns import ExtraColumn, register_column
+
+_last: dict[tuple, dict] = {}
+
+
+def _figures(team_ids: list[int], now) -> dict[int, dict]:
+    # Four columns ask for the same figures in one overview: read them once (one query) per call set.
+    key = (tuple(team_ids), now)
+    if key not in _last:
+        from .selectors import team_figures
+
+        _last.clear()
+        _last[key] = team_figures(team_ids=team_ids, now=now)
+    return _last[key]
+
+
+def _pick(field: str):
+    def values(team_ids, now):
+        return {
+            team_id: figures[field]
+            for team_id, figures in _figures(team_ids, now).items()
+            if figures.get("verdict") or field == "open_items"
+        }
+
+    return values
+
+
+def _verdict_text(value) -> str:
+    return _("合格") if value == "pass" else _("不合格") if value == "fail" else "—"
+
+
+def register() -> None:
+    link = lambda team: reverse("inspection:team", args=[team.code])  # noqa: E731
+    register_column(
+        ExtraColumn(
+            key="site_verdict",
+            label=gettext_lazy("Site inspection"),
+            values=_pick("verdict"),
+            display=_verdict_text,
+            tone=lambda value: "bad" if value == "fail" else "ok",
+            url=link,
+        )
+    )
+    register_column(
+        ExtraColumn(
+            key="site_score",
+            label=gettext_lazy("Site score"),
+            values=_pick("score"),
+            display=lambda v: f"{v:g}",
+            tone=lambda value: "bad" if value < 60 else "",
+            url=link,
+        )
+    )
+    register_column(
+        ExtraColumn(
+            key="site_open_items",
+            label=gettext_lazy("Open rectification items"),
+            values=_pick("open_items"),
+            display=str,
+            tone=lambda value: "warn" if value else "",
+            url=link,
+        )
+    )
+    register_column(
+        ExtraColumn(
+            key="site_days_open",
+            label=gettext_lazy("Days open (oldest item)"),
+            values=_pick("days_open"),
+            display=str,
+            tone=lambda value: "bad" if value > 30 else "",
+        )
+    )
