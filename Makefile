@@ -35,7 +35,7 @@ messages: $(VENV)/.installed
 	cd courses && ../$(PY) ../manage.py compilemessages --ignore=.venv >/dev/null
 	cd certificates/qualification && ../../$(PY) ../../manage.py compilemessages >/dev/null
 	cd lms/wagtail_zh && ../../$(PY) ../../manage.py compilemessages >/dev/null
-	@for app in quizzes certificates sso inspection notifications; do if [ -d $$app/locale ]; then (cd $$app && ../$(PY) ../manage.py compilemessages >/dev/null); fi; done
+	@for app in quizzes certificates sso inspection exams notifications; do if [ -d $$app/locale ]; then (cd $$app && ../$(PY) ../manage.py compilemessages >/dev/null); fi; done
 
 migrate: install messages
 	$(PY) manage.py migrate --noinput

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("", include("certificates.urls")),
     path("hands-on/", include("quizzes.practical.urls")),
+    path("exams/", include("exams.urls")),
     path("inspection/", include("inspection.urls")),
     path("notifications/", include("notifications.urls")),
 ]

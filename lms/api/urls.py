@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("certificates.api.urls")),
     path("practical/", include("quizzes.practical.api")),
     path("notifications/", include("notifications.api.urls")),
+    path("", include("exams.api.urls")),
 ]

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "exams",
     "inspection",
     "notifications",
     "wagtail.contrib.forms",

@@ -68,7 +68,7 @@ def trainee_with_all_but(
                 continue
             if task.is_automatic:
                 # Only the browser's tasks are really checked; this one is recorded as passed directly.
-                submission = task_services.submit_work(task=task, user=user)
+                submission = task_services.submit_work(task=task, user=user, upload=_set_up_picture() if task.kind == "image" else None)
                 report = CheckReport()
                 report.add("setup", "journey set-up", required="done", measured="done", passed=True)
                 task_services.record_check(submission_id=submission.pk, report=report)
@@ -84,8 +84,20 @@ def trainee_with_all_but(
                     levels={str(c.pk): c.levels()[0][0] for c in task.rubric_criteria.all()},
                 )
     ensure_practice_area(user=user)
-    image_task = PracticalTask.objects.get(pk=left["tasks"]["image"])
-    _say({"user_id": user.pk, **left, "key": _answer_key(left["quiz"]), "image_spec": image_task.spec})
+    image_task = PracticalTask.objects.filter(pk=left["tasks"].get("image")).first()
+    _say({"user_id": user.pk, **left, "key": _answer_key(left["quiz"]), "image_spec": image_task.spec if image_task else None})
+
+
+def _set_up_picture():
+    """A small real JPEG handed in for an image task that set-up records as passed (the browser does the real one)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, "JPEG")
+    return SimpleUploadedFile("set-up.jpg", out.getvalue(), content_type="image/jpeg")
 
 
 def _reviewer_of(team_code: str):
@@ -202,3 +214,15 @@ def notification_journey(*, username: str, full_name: str, team_code: str, robot
     task = PracticalTask.objects.filter(kind="reviewed").order_by("pk").first()
     submission = submit_work(task=task, user=user, text="本单位网站安全自查报告：已完成弱口令排查。")
     _say({"submission": submission.pk, "task_id": task.pk, "task": task.title, "reviewer": _reviewer_of(team_code).username})
+
+
+def close_sitting(*, title: str) -> None:
+    """The sitting's time is over (the journey does not wait for its minute-precise close)."""
+    from django.utils import timezone
+
+    from exams.models import ExamSitting
+
+    now = timezone.now()
+    sitting = ExamSitting.objects.get(title=title)
+    ExamSitting.objects.filter(pk=sitting.pk).update(closes_at=now, latest_entry_at=None, opens_at=min(sitting.opens_at, now - timezone.timedelta(seconds=1)))
+    _say({"id": sitting.pk})

@@ -23,7 +23,7 @@ def _counts():
     )
 
 
-DEMO_MODULES = 6  # lms, courses, quizzes, quizzes.practical, certificates, certificates.qualification
+DEMO_MODULES = 7  # lms, courses, quizzes, quizzes.practical, certificates, certificates.qualification, exams
 
 
 def _seed_with_console_logging(capsys):

@@ -45,7 +45,7 @@ class Command(BaseCommand):
     def _seed(self):
         # Apps seed in INSTALLED_APPS order, so each app's demo can rely on the ones it depends on.
         for config in apps.get_app_configs():
-            if not config.name.startswith(("lms", "courses", "quizzes", "certificates")):
+            if not config.name.startswith(("lms", "courses", "quizzes", "certificates", "exams")):
                 continue
             for module_name in [f"{config.name}.demo", *EXTRA_DEMOS.get(config.name, [])]:
                 if find_spec(module_name) is None:
