@@ -9,12 +9,19 @@ class ExamsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from certificates.qualification.extra_columns import register_column
         from quizzes.review_rules import register_review_rule
+        from quizzes.start_rules import register_start_rule
 
-        from . import qualification, review
+        from . import qualification, review, start_rule
+        from .models import ExamSitting
 
         register_review_rule(review.sitting_review_rule)
+        register_start_rule(start_rule.refuse_free_start)
+        post_save.connect(start_rule.forget, sender=ExamSitting, dispatch_uid="exams_forget_quizzes_with_sittings")
+        post_delete.connect(start_rule.forget, sender=ExamSitting, dispatch_uid="exams_forget_quizzes_with_sittings_delete")
         register_column(qualification.COLUMN)
         post_migrate.connect(grant_sitting_permissions, sender=self, dispatch_uid="exams_grant_sitting_permissions")
 

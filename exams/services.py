@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -268,9 +267,12 @@ def start_sitting_attempt(*, sitting: ExamSitting, user: User, now: datetime | N
                 raise NoAttemptsLeft(_("You have used all %(n)d attempts allowed in this sitting.") % {"n": sitting.max_attempts})
             if Attempt.objects.filter(quiz=quiz, user=user, status=AttemptStatus.IN_PROGRESS).exists():
                 raise SittingError(_("Finish or submit your other unfinished attempt at this quiz first."))
-            used = Attempt.objects.filter(quiz=quiz, user=user).aggregate(n=Max("number"))["n"] or 0
+            earlier = list(Attempt.objects.filter(quiz=quiz, user=user).values_list("number", "layout"))
+            used = max((number for number, _layout in earlier), default=0)
             seed = secrets.randbits(48)
-            layout = build_layout(quiz, seed)
+            # A make-up draws, as far as the bank allows, questions the person was not asked before.
+            seen = {item["q"] for _number, layout in earlier for item in layout}
+            layout = build_layout(quiz, seed, seen=seen)
             if not layout:
                 raise SittingError(_("This exam has no questions yet: please tell the organiser."))
             deadline = sitting.closes_at

@@ -24,7 +24,7 @@ from lms.progress import progress_changed
 from lms.selectors import team_of
 from lms.services import record_audit
 
-from . import grading
+from . import grading, start_rules
 from .content import QuizContent, quiz_content
 from .models import Attempt, AttemptStatus, Choice, Question, QuestionType, Quiz, Response
 from .models.bank import PATH_SEPARATOR
@@ -184,7 +184,7 @@ def begin_attempt(*, quiz: Quiz, user: User, now: datetime | None = None, holder
             except AttemptClosed:
                 pass
             continue
-        problem = availability_problem(quiz, now)
+        problem = availability_problem(quiz, now) or start_rules.refusal(quiz=quiz, user=user)
         if problem:
             raise QuizNotAvailable(problem)
         used = attempts[-1].number if attempts else 0

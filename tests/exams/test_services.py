@@ -206,3 +206,37 @@ def test_moved_trainee_keeps_invitation_team(bureau_admin, team, other_team, tra
     assign_role(user=trainee, role="trainee", team=other_team)
     assert ExamInvitation.objects.get(sitting=s, user=trainee).team == team
     TeamFactory(code="x")
+
+
+def test_failing_the_sitting_does_not_open_a_free_retake(bureau_admin, team, trainee, other_trainee):
+    """A failed trainee waits for the make-up: the quiz's own retakes (max_attempts 3) are refused to them, while
+    someone never invited keeps taking the quiz as before."""
+    exam = exam_quiz(max_attempts=3)
+    s = sitting(actor=bureau_admin, teams=[team], quiz_=exam)
+    attempt = services.start_sitting_attempt(sitting=s, user=trainee)
+    quiz_services.submit_attempt(attempt=attempt, user=trainee, answers=_answers(attempt, good=False))
+    with pytest.raises(quiz_services.QuizNotAvailable, match="我的考试"):
+        quiz_services.start_attempt(quiz=exam, user=trainee)
+    assert quiz_services.start_attempt(quiz=exam, user=other_trainee).number == 1
+
+
+def test_a_makeup_draws_questions_not_asked_in_the_sitting(bureau_admin, team, trainee):
+    from tests.quizzes.factories import ensure_category, question, quiz
+
+    category = ensure_category("考试/随机题")
+    for i in range(6):
+        question(category, name=f"随机{i}")
+    exam = quiz([], draws=[(category, 3)])
+    first = sitting(actor=bureau_admin, teams=[team], quiz_=exam, length=timedelta(minutes=30))
+    attempt = services.start_sitting_attempt(sitting=first, user=trainee)
+    quiz_services.submit_attempt(attempt=attempt, user=trainee, answers=_answers(attempt, good=False))
+    ExamSitting.objects.filter(pk=first.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    first.refresh_from_db()
+    makeup = services.create_makeup(
+        actor=bureau_admin,
+        sitting=first,
+        opens_at=timezone.now() - timedelta(seconds=1),
+        closes_at=timezone.now() + timedelta(hours=1),
+    )
+    second = services.start_sitting_attempt(sitting=makeup, user=trainee)
+    assert not set(second.question_ids()) & set(attempt.question_ids())
