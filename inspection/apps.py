@@ -9,9 +9,13 @@ class InspectionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .overview_columns import register
+        from django.db.models.signals import post_save
+
+        from .models import InspectionSettings
+        from .overview_columns import forget_ranking_weight, register
 
         register()
+        post_save.connect(forget_ranking_weight, sender=InspectionSettings, dispatch_uid="inspection_forget_ranking_weight")
         post_migrate.connect(grant_bureau_permissions, sender=self, dispatch_uid="inspection_grant_bureau_permissions")
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from lms.models import CountyTeam
 
@@ -236,3 +238,20 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} · {self.url}"
+
+
+@register_setting(icon="globe")
+class InspectionSettings(BaseGenericSetting):
+    """Bureau-wide choices of site inspection that are not per rule."""
+
+    ranking_weight = models.PositiveSmallIntegerField(
+        _("site score's weight in the team ranking (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "0 ranks teams by the share of qualified webmasters alone; 30 ranks them by 70 % share qualified and 30 % their site's latest score. Teams whose site has not been inspected are ranked on the share qualified."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("site inspection settings")

@@ -55,6 +55,7 @@ def register() -> None:
             key="site_score",
             label=gettext_lazy("Site score"),
             values=_pick("score"),
+            ranking_weight=ranking_weight,
             display=lambda v: f"{v:g}",
             tone=lambda value: "bad" if value < 60 else "",
             url=link,
@@ -79,3 +80,27 @@ def register() -> None:
             tone=lambda value: "bad" if value > 30 else "",
         )
     )
+
+
+RANKING_WEIGHT_KEY = "inspection:ranking-weight"
+
+
+def ranking_weight() -> float:
+    """The bureau's weight of the site score in the team ranking (0–1); cached, forgotten when the setting is saved."""
+    from django.core.cache import cache
+
+    weight = cache.get(RANKING_WEIGHT_KEY)
+    if weight is None:
+        from .models import InspectionSettings
+
+        weight = (InspectionSettings.load().ranking_weight or 0) / 100
+        cache.set(RANKING_WEIGHT_KEY, weight, 600)
+    return weight
+
+
+def forget_ranking_weight(**kwargs) -> None:
+    from django.core.cache import cache
+    from django.db import transaction
+
+    cache.delete(RANKING_WEIGHT_KEY)
+    transaction.on_commit(lambda: cache.delete(RANKING_WEIGHT_KEY))

@@ -24,6 +24,8 @@ class ExtraColumn:
     display: how a value reads on the page and in the exports; "—" is shown for None without calling it.
     tone: value → "" | "warn" | "bad" | "ok"; colours the cell on the page.
     url: (team) → a link for the cell (e.g. the team's results), or "" for none.
+    ranking_weight: () → the share (0–1) of the ranking this figure takes, as the bureau set it; None when it
+        never counts. Its values must then be 0–100 (a score), blended with the share qualified (ranking_figure).
     """
 
     key: str
@@ -32,6 +34,7 @@ class ExtraColumn:
     display: Callable[[object], str] = str
     tone: Callable[[object], str] = lambda value: ""
     url: Callable[[object], str] = lambda team: ""
+    ranking_weight: Callable[[], float] | None = None
 
 
 _columns: dict[str, ExtraColumn] = {}
@@ -61,6 +64,32 @@ def values_for(team_ids: Iterable[int], now: datetime.datetime) -> dict[int, dic
         for team_id in ids:
             by_team[team_id][extra.key] = found.get(team_id)
     return by_team
+
+
+def ranking_weights() -> dict[str, float]:
+    """{column key: weight} of the columns that count in the ranking now (weight > 0)."""
+    weights = {}
+    for extra in _columns.values():
+        if extra.ranking_weight is not None:
+            weight = min(max(float(extra.ranking_weight() or 0), 0.0), 1.0)
+            if weight > 0:
+                weights[extra.key] = weight
+    return weights
+
+
+def ranking_figure(percent_qualified: float, values: dict[str, object], weights: dict[str, float]) -> float:
+    """The share qualified blended with the weighted figures (e.g. 30 % site score, 70 % share qualified).
+
+    A team without a value for a weighted figure (no site inspected yet) is ranked on what it has: that figure's
+    weight goes back to the share qualified rather than counting as zero."""
+    blended, used = 0.0, 0.0
+    for key, weight in weights.items():
+        value = values.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            blended += weight * float(value)
+            used += weight
+    used = min(used, 1.0)
+    return round(blended + (1.0 - used) * percent_qualified, 2)
 
 
 def shown(extra: ExtraColumn, value) -> str:

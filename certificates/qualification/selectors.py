@@ -324,6 +324,8 @@ class TeamRow:
     rank: int = 0
     # Figures other apps add through extra_columns (exam results, site inspection), by column key.
     extra: dict = field(default_factory=dict)
+    # What the ranking sorts by first: the share qualified, blended with any figure the bureau weighted.
+    ranking_figure: float | None = None
 
     @property
     def extra_cells(self) -> list:
@@ -345,10 +347,11 @@ class TeamRow:
 
 
 def _ranking_key(row: TeamRow):
-    # The province ranks by share qualified, then by how many are qualified, then by average quiz score,
-    # then by course completion.
+    # The province ranks by share qualified (blended with any figure the bureau weighted: the site score), then by
+    # how many are qualified, then by average quiz score, then by course completion.
     score = row.average_score if row.average_score is not None else -1.0
-    return (-row.percent_qualified, -row.certified, -score, -row.course_completion_percent)
+    first = row.ranking_figure if row.ranking_figure is not None else row.percent_qualified
+    return (-first, -row.percent_qualified, -row.certified, -score, -row.course_completion_percent)
 
 
 def rank_rows(rows: list[TeamRow]) -> None:
@@ -420,8 +423,11 @@ def qualification_overview(
         for t in annotated
     ]
     extras = extra_columns.values_for([row.team.pk for row in rows], now)
+    weights = extra_columns.ranking_weights()
     for row in rows:
         row.extra = extras[row.team.pk]
+        if weights:
+            row.ranking_figure = extra_columns.ranking_figure(row.percent_qualified, row.extra, weights)
     rank_rows(rows)
     rows = sort_rows(rows, sort=sort, descending=descending)
     trend = monthly_issued(programme=programme, teams=teams, now=now, months=months)
