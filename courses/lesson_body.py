@@ -28,6 +28,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from lms.cache_scope import lifetime
+
 # Block types whose HTML is the same for every reader. A new block type renders per request until added here.
 SHARED_BLOCK_TYPES = frozenset({"text", "image", "callout", "steps", "document", "video"})
 
@@ -102,5 +104,5 @@ def body_parts(page, *, use_cache: bool = True) -> list[BodyPart]:
         spec = entry[1]
     else:
         spec = _render_shared(body)
-        cache.set(key, (generation, spec), timeout=getattr(settings, "LESSON_BODY_CACHE_TIMEOUT", 24 * 3600))
+        cache.set(key, (generation, spec), timeout=lifetime(getattr(settings, "LESSON_BODY_CACHE_TIMEOUT", 24 * 3600)))
     return [BodyPart(html=mark_safe(part)) if isinstance(part, str) else BodyPart(block=body[part]) for part in spec]  # noqa: S308 (our own render)

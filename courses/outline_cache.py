@@ -21,6 +21,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
 
+from lms.cache_scope import lifetime
+
 GENERATION_KEY = "course-outline:generation"
 # The format of a cached entry; change it when what is stored changes.
 FORMAT = 1
@@ -44,7 +46,7 @@ def _generation(current) -> str:
 
 
 def _timeout() -> int:
-    return getattr(settings, "COURSE_OUTLINE_CACHE_TIMEOUT", 24 * 3600)
+    return lifetime(getattr(settings, "COURSE_OUTLINE_CACHE_TIMEOUT", 24 * 3600))
 
 
 def _key(kind: str, ident) -> str:

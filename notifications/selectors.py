@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.db.models import QuerySet
 
+from lms.cache_scope import lifetime
+
 from .models import EventPolicy, Notification
 
 # Every write that changes a count forgets it, so it can be kept long; the TTL only bounds a figure made stale
@@ -23,7 +25,7 @@ def unread_count(user) -> int:
     count = cache.get(key)
     if count is None:
         count = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
-        cache.set(key, count, UNREAD_TTL)
+        cache.set(key, count, lifetime(UNREAD_TTL))
     return count
 
 

@@ -53,6 +53,10 @@ def server_env(tmp_path_factory) -> dict:
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
         "MEDIA_ROOT": str(folder / "media"),
         "TASK_BACKEND": "django_tasks_db.DatabaseBackend",
+        # Two gunicorn workers and a task worker: one cache they all see (a page published through one worker is
+        # fresh in the other at once), in this run's own folder so no other run's entries leak in.
+        "CACHE_BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "CACHE_LOCATION": str(folder / "cache"),
         # Robots and SMS hold their messages at night; the journeys run at any hour (quiet hours have their tests).
         "NOTIFY_QUIET_HOURS": "0,0",
     }

@@ -82,6 +82,7 @@ def test_exports_and_api_carry_the_figure(client, bureau_admin, figure_column, t
 
 def test_a_column_costs_one_query_whatever_the_number_of_teams(client, bureau_admin, figure_column, teams):
     client.force_login(bureau_admin)
+    client.get("/qualification/")  # what a first visit fills once (the inbox count) is not counted
     with CaptureQueriesContext(connection) as before:
         client.get("/qualification/")
     for n in range(5):

@@ -15,7 +15,8 @@ from .factories import RubricCriterionFactory, TaskFactory
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="no Chromium")]
+# serialized_rollback: a plain flush would run post_migrate, whose groups would then clash with the next serialized test.
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="no Chromium")]
 
 
 def _page_width(live_server, user, path) -> tuple[int, str]:
