@@ -7,7 +7,6 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from lms.models import CountyTeam
@@ -161,7 +160,7 @@ class Finding(models.Model):
     key = models.CharField(_("key"), max_length=500)
     url = models.URLField(_("page"), max_length=500)
     column = models.CharField(_("column"), max_length=500, blank=True)
-    item = models.CharField(pgettext_lazy("inspection", "item"), max_length=500, blank=True)
+    item = models.CharField(_("content item"), max_length=500, blank=True)
     dates = models.JSONField(_("dates"), default=dict, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
 
@@ -217,7 +216,7 @@ class Rectification(models.Model):
     rule = models.CharField(_("rule"), max_length=40)
     url = models.URLField(_("page"), max_length=500)
     column = models.CharField(_("column"), max_length=500, blank=True)
-    item = models.CharField(pgettext_lazy("inspection", "item"), max_length=500, blank=True)
+    item = models.CharField(_("content item"), max_length=500, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
     lesson_url = models.CharField(_("lesson"), max_length=300, blank=True)
     lesson_title = models.CharField(_("lesson title"), max_length=200, blank=True)
