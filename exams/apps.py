@@ -12,13 +12,13 @@ class ExamsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from certificates.qualification.extra_columns import register_column
-        from quizzes.review_rules import register_review_rule
+        from quizzes.review import register_review_gate
         from quizzes.start_rules import register_start_rule
 
         from . import qualification, review, start_rule
         from .models import ExamSitting
 
-        register_review_rule(review.sitting_review_rule)
+        register_review_gate(review.sitting_review_rule)
         register_start_rule(start_rule.refuse_free_start)
         post_save.connect(start_rule.forget, sender=ExamSitting, dispatch_uid="exams_forget_quizzes_with_sittings")
         post_delete.connect(start_rule.forget, sender=ExamSitting, dispatch_uid="exams_forget_quizzes_with_sittings_delete")

@@ -4,7 +4,7 @@ The quiz's review policy decides first. Other apps add their own rule through a 
 app importing them: the exams app says "not until the sitting closes" for an attempt made in a sitting.
 
     from quizzes.review import register_review_gate
-    register_review_gate(lambda attempt: False if sitting_still_open(attempt) else None)
+    register_review_gate(lambda attempt, *, now: False if sitting_still_open(attempt, now) else None)
 
 A gate answers False (withhold, whatever the policy says), True (show, even if the policy would not:
 e.g. the sitting closed) or None (no opinion). Any False wins over any True.
@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from .models import Attempt, ReviewPolicy
 
-ReviewGate = Callable[[Attempt], "bool | None"]
+# gate(attempt, *, now) -> True | False | None; `now` is the moment asked about (a test may pass a later one).
+ReviewGate = Callable[..., "bool | None"]
 _gates: list[ReviewGate] = []
 
 
@@ -53,8 +54,9 @@ def trainee_may_review(attempt: Attempt, *, used: int, now: datetime | None = No
     """The policy, then the gates, for the trainee's own submitted attempt."""
     if not attempt.is_finished:
         return False
-    allowed = policy_allows(attempt, used=used, now=now or timezone.now())
-    verdicts = [gate(attempt) for gate in _gates]
+    now = now or timezone.now()
+    allowed = policy_allows(attempt, used=used, now=now)
+    verdicts = [gate(attempt, now=now) for gate in _gates]
     if any(verdict is False for verdict in verdicts):
         return False
     return allowed or any(verdict is True for verdict in verdicts)

@@ -11,12 +11,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from lms.models import CountyTeam, Membership, Role, User
 from lms.request_cache import remember
 
-from . import review_rules
 from .models import Attempt, AttemptStatus, Choice, FocusLoss, GradingMethod, Question, Quiz, Response
 
 
@@ -117,9 +115,6 @@ def answers_visible(*, attempt: Attempt, viewer: User, now: datetime | None = No
         return False
     if viewer.pk != attempt.user_id:
         return permissions.can_view_person(viewer, attempt.user)
-    ruled = review_rules.verdict(attempt=attempt, now=now or timezone.now())
-    if ruled is not None:
-        return ruled
     if used is None:
         used = Attempt.objects.filter(quiz_id=attempt.quiz_id, user_id=attempt.user_id).count()
     return trainee_may_review(attempt, used=used, now=now)

@@ -70,7 +70,7 @@ def test_a_gate_withholds_answers_the_policy_would_show_and_staff_still_see_them
         attempt=services.start_attempt(quiz=q, user=trainee), user=trainee, answers={item.pk: right_answer(item)}
     )
 
-    def sitting_still_open(a):
+    def sitting_still_open(a, *, now):
         return False if a.quiz_id == q.pk else None
 
     register_review_gate(sitting_still_open)
@@ -91,7 +91,7 @@ def test_a_gate_can_open_answers_the_policy_keeps_closed(client, trainee, item):
     q = quiz([item], max_attempts=3)
     attempt = _fail(q, trainee, item)
 
-    def sitting_closed(a):
+    def sitting_closed(a, *, now):
         return True if a.quiz_id == q.pk else None
 
     register_review_gate(sitting_closed)
