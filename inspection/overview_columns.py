@@ -3,24 +3,30 @@ the qualification dashboard's extra_columns seam (certificates never imports thi
 
 from __future__ import annotations
 
+import threading
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certificates.qualification.extra_columns import ExtraColumn, register_column
 
-_last: dict[tuple, dict] = {}
+# Four columns ask for the same figures in one overview: read them once per call set. Per thread, so two requests
+# served at once by one process never see (or clear) each other's figures.
+_last = threading.local()
 
 
 def _figures(team_ids: list[int], now) -> dict[int, dict]:
-    # Four columns ask for the same figures in one overview: read them once (one query) per call set.
     key = (tuple(team_ids), now)
-    if key not in _last:
+    if getattr(_last, "key", None) != key:
         from .selectors import team_figures
 
-        _last.clear()
-        _last[key] = team_figures(team_ids=team_ids, now=now)
-    return _last[key]
+        _last.key, _last.figures = key, team_figures(team_ids=team_ids, now=now)
+    return _last.figures
+
+
+def forget_figures() -> None:
+    _last.key = None
 
 
 def _pick(field: str):

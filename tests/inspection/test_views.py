@@ -88,7 +88,7 @@ def test_anonymous_is_sent_to_login(client, registered):
 def test_team_figures_for_the_overview_and_the_team_page(
     client, registered, team, other_trainee, team_lead, django_assert_num_queries
 ):
-    from inspection.overview_columns import _figures, _last
+    from inspection.overview_columns import _figures, forget_figures
     from inspection.selectors import team_figures
 
     run = services.request_run(site=registered, today=__import__("datetime").date(2026, 11, 30), enqueue=False)
@@ -97,7 +97,7 @@ def test_team_figures_for_the_overview_and_the_team_page(
         figures = team_figures(team_ids=[team.pk])
     assert figures[team.pk]["verdict"] == "fail" and figures[team.pk]["open_items"] == 20
     assert figures[team.pk]["score"] == float(InspectionRun.objects.get().score)
-    _last.clear()
+    forget_figures()
     assert _figures([team.pk], None)[team.pk]["days_open"] == 0
     client.force_login(team_lead)
     assert client.get(reverse("inspection:team", args=[team.code])).status_code == 200
