@@ -1,9 +1,59 @@
-"""Django's ModelBackend, loading the signed-in user together with their roles (one query per request)."""
+"""Django's ModelBackend and DRF's token authentication, loading the signed-in user together with their
+roles in one query per request, whose SQL is compiled once per process.
+
+Every request reads its user, so the ORM's work to build that one query (a filter and an EXISTS per role)
+was paid on every page and every API call: ~1.5 ms of CPU, a sixth of an exam start. The query is the
+same each time but for the id or the token, so it is compiled on first use and then run as raw SQL
+with that one parameter swapped in (`_UserQuery`).
+"""
+
+from __future__ import annotations
+
+import threading
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.db import router
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
 
 from .models import User
 from .permissions import remember_annotated_roles, with_roles
+
+
+class _UserQuery:
+    """`with_roles(User.objects.filter(<lookup>=value))`, compiled once per database alias.
+
+    A sentinel value marks the one parameter that changes; the compiled SQL and the other parameters
+    (the role names) are kept, so a request only runs `raw()` and builds one User.
+    """
+
+    def __init__(self, lookup: str, sentinel):
+        self.lookup, self.sentinel = lookup, sentinel
+        self._compiled: dict[str, tuple[str, list, int]] = {}
+        self._lock = threading.Lock()
+
+    def _compile(self, alias: str) -> tuple[str, list, int]:
+        with self._lock:
+            if alias not in self._compiled:
+                query = with_roles(User._default_manager.using(alias).filter(**{self.lookup: self.sentinel})).query
+                sql, params = query.get_compiler(using=alias).as_sql()
+                params = list(params)
+                self._compiled[alias] = (sql, params, params.index(self.sentinel))
+            return self._compiled[alias]
+
+    def get(self, value) -> User | None:
+        alias = router.db_for_read(User)
+        sql, params, position = self._compiled.get(alias) or self._compile(alias)
+        params = [*params]
+        params[position] = value
+        found = list(User._default_manager.db_manager(alias).raw(sql, params))
+        return remember_annotated_roles(found[0]) if found else None
+
+
+_BY_ID = _UserQuery("pk", -20_260_101)
+_BY_TOKEN = _UserQuery("auth_token__key", "\x00token-sentinel\x00")
 
 
 class RolesModelBackend(ModelBackend):
@@ -11,7 +61,24 @@ class RolesModelBackend(ModelBackend):
     menu, the pages and the API asking `lms.permissions` about roles cost no further query."""
 
     def get_user(self, user_id):
-        user = with_roles(User._default_manager.filter(pk=user_id)).first()
+        try:
+            user_id = User._meta.pk.to_python(user_id)
+        except (ValidationError, TypeError, ValueError):  # a tampered or foreign session: nobody is signed in
+            return None
+        user = _BY_ID.get(user_id)
         if user is None or not self.user_can_authenticate(user):
             return None
-        return remember_annotated_roles(user)
+        return user
+
+
+class RolesTokenAuthentication(TokenAuthentication):
+    """DRF's `Authorization: Token …`, reading the user and their roles in one query (DRF's own reads the
+    token with its user, then the roles cost a second query). `request.auth` is the token's key."""
+
+    def authenticate_credentials(self, key):
+        user = _BY_TOKEN.get(key)
+        if user is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return user, key
