@@ -115,6 +115,11 @@ class TrainerSupervision(models.Model):
 class AuditEvent(models.Model):
     """An append-only record of a decision that matters later: grades, reviews, certificates, rosters."""
 
+    # Wagtail indexes the references of every model its admin lists, once per save. An audit event
+    # refers to a person and a team the admin never asks "where used" about, and one is written per graded
+    # attempt: on exam day that was a reference-index job per submit.
+    wagtail_reference_index_ignore = True
+
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("who"))
     action = models.CharField(_("action"), max_length=64, db_index=True, help_text=_("Dotted name, e.g. certificate.revoke"))

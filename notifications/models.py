@@ -105,6 +105,9 @@ class RobotWebhook(models.Model):
 class Delivery(models.Model):
     """One attempt-tracked send of an event on one outward channel, to a person or a team's robot."""
 
+    # Written by the thousand per event: no reference-index job per row (see lms.AuditEvent).
+    wagtail_reference_index_ignore = True
+
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries", verbose_name=_("notification")
     )

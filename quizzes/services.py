@@ -350,7 +350,7 @@ def _grade_attempts(attempts: list[Attempt], now: datetime, *, quiz: Quiz | None
     responses: dict[tuple[int, int], Response] = {
         (r.attempt_id, r.question_id): r for r in Response.objects.filter(attempt__in=attempts)
     }
-    changed, new = [], []
+    written = []
     for attempt in attempts:
         total = Decimal("0")
         for item in attempt.layout:
@@ -361,18 +361,24 @@ def _grade_attempts(attempts: list[Attempt], now: datetime, *, quiz: Quiz | None
             score = grading.points(fraction, Decimal(item["points"]))
             total += score
             if response is None:
-                new.append(Response(attempt=attempt, question_id=qid, answer={}, fraction=fraction, score=score, saved_at=now))
+                if qid in qtypes:
+                    written.append(Response(attempt=attempt, question_id=qid, answer={}, fraction=fraction, score=score, saved_at=now))
             elif response.fraction != fraction or response.score != score:
                 response.fraction, response.score = fraction, score
-                changed.append(response)
+                # Without its pk, so every row of the upsert is keyed by (attempt, question) alone.
+                written.append(Response(attempt=attempt, question_id=qid, answer=response.answer, fraction=fraction, score=score, saved_at=response.saved_at))
         attempt.score = total
         attempt.percent = (
             (total * 100 / attempt.max_score).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if attempt.max_score else Decimal("0")
         )
         attempt.passed = attempt.percent >= attempt.quiz.pass_mark
         attempt.graded_at = now
-    Response.objects.bulk_create([r for r in new if r.question_id in qtypes])
-    Response.objects.bulk_update(changed, ["fraction", "score"])
+    # Unanswered questions get a row, answered ones their marks: one INSERT … ON CONFLICT DO UPDATE
+    # (the pair is unique and the attempts are locked) instead of an INSERT and a CASE-per-row UPDATE.
+    if written:
+        Response.objects.bulk_create(
+            written, update_conflicts=True, unique_fields=["attempt", "question"], update_fields=["fraction", "score"]
+        )
 
 
 def _summary(attempt: Attempt) -> dict:
