@@ -53,6 +53,11 @@ def _identity(quiz: Quiz) -> tuple:
     return (quiz.pk, quiz.created_at.timestamp() if quiz.created_at else 0, quiz.content_version)
 
 
+def content_identity(quiz: Quiz) -> tuple:
+    """What names this version of the quiz's content: a key for anything derived from it."""
+    return _identity(quiz)
+
+
 def _key(quiz: Quiz) -> str:
     pk, created, version = _identity(quiz)
     return f"quizzes:content:{pk}:{created}:{version}"

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lms import permissions
 
-from . import selectors, services, statistics
+from . import attempt_markup, selectors, services, statistics
 from .forms import answers_from_post
 from .holders import holder_of
 from .models import Attempt, Quiz
@@ -72,10 +72,11 @@ def attempt_page(request, attempt_id: int):
         return redirect("quizzes:result", attempt_id=attempt.pk)
     # Opening the attempt here takes it over from any other browser (which is told on its next save).
     services.claim_attempt(attempt=attempt, holder=holder_of(request))
+    questions = selectors.attempt_questions(attempt=attempt, reveal=False)
     return render(
         request,
         "quizzes/attempt.html",
-        {"attempt": attempt, "quiz": attempt.quiz, "questions": selectors.attempt_questions(attempt=attempt, reveal=False)},
+        {"attempt": attempt, "quiz": attempt.quiz, "questions": questions, "fieldsets": attempt_markup.fieldsets(attempt, questions)},
     )
 
 
