@@ -11,6 +11,9 @@ check afterwards that the database holds exactly that.
 
 Server CPU (benchmarks/server_cpu.py) is read when the gate opens and when the last start has answered,
 into STORM_CPU_FILE: the start phase's CPU per start.
+
+The clients are locust's FastHttpUser (geventhttpclient), not HttpUser (requests): the load generator
+shares the server's two cores, and requests' per-call overhead took CPU the server then lacked.
 """
 
 import itertools
@@ -22,7 +25,7 @@ import threading
 
 import gevent
 from gevent.event import Event
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 from locust.exception import StopUser
 from server_cpu import snapshot, spent
 
@@ -42,7 +45,7 @@ _write = threading.Lock()
 _cpu: dict = {}
 QID = re.compile(r'data-qid="(\d+)"')
 OPTION = re.compile(r'name="q(\d+)" value="(\d+)"')
-ATTEMPT = re.compile(r"/quizzes/attempts/(\d+)/")
+ATTEMPT = re.compile(r'data-api-url="/api/v1/attempts/(\d+)/answers/"')
 
 
 @events.spawning_complete.add_listener
@@ -58,41 +61,48 @@ def _one_started():
             json.dump({"starts": len(CLIENTS), **spent(_cpu["before"], after)}, out)
 
 
-class Examinee(HttpUser):
+class Examinee(FastHttpUser):
     wait_time = between(float(os.environ.get("THINK_MIN", "1")), float(os.environ.get("THINK_MAX", "3")))
 
     def on_start(self):
         self.me = CLIENTS[next(_numbers)]
         if self.me["kind"] == "api":
-            self.client.headers["Authorization"] = f"Token {self.me['token']}"
+            self.headers = {"Authorization": f"Token {self.me['token']}"}
         else:
-            self.client.cookies.set("sessionid", self.me["session"])
-            self.client.cookies.set("csrftoken", self.me["csrf"])
-            self.client.headers["X-CSRFToken"] = self.me["csrf"]
+            self.headers = {
+                "Cookie": f"sessionid={self.me['session']}; csrftoken={self.me['csrf']}",
+                "X-CSRFToken": self.me["csrf"],
+            }
         _gate.wait()
 
     def _start_api(self):
         with self.client.post(
-            f"/api/v1/quizzes/{QUIZ}/attempts/", json={}, name=f"{LABEL}API start", catch_response=True
+            f"/api/v1/quizzes/{QUIZ}/attempts/", json={}, name=f"{LABEL}API start", catch_response=True, headers=self.headers
         ) as response:
             if response.status_code == 201:
                 body = response.json()
                 return body["id"], [(q["id"], [o["id"] for o in q["options"]]) for q in body["questions"]]
-            response.failure(f"start: {response.status_code} {response.error or response.text[:200]}")
+            response.failure(f"start: {response.status_code} {getattr(response, 'error', None) or (response.text or '')[:200]}")
         return None, []
 
     def _start_web(self):
         name = f"{LABEL}web start (until questions shown)"
+        # The browser's POST, then the redirect to the attempt page, followed by the client: one timing.
         with self.client.post(
-            f"/quizzes/{QUIZ}/start/", data={"csrfmiddlewaretoken": self.me["csrf"]}, name=name, catch_response=True
+            f"/quizzes/{QUIZ}/start/",
+            data=f"csrfmiddlewaretoken={self.me['csrf']}",
+            name=name,
+            catch_response=True,
+            headers={**self.headers, "Content-Type": "application/x-www-form-urlencoded"},
         ) as response:
-            found = ATTEMPT.search(response.url or "")
-            if response.status_code == 200 and found and 'data-qid="' in response.text:
+            text = response.text or ""
+            found = ATTEMPT.search(text)
+            if response.status_code == 200 and found and 'data-qid="' in text:
                 options: dict[int, list[int]] = {}
-                for qid, cid in OPTION.findall(response.text):
+                for qid, cid in OPTION.findall(text):
                     options.setdefault(int(qid), []).append(int(cid))
-                return int(found.group(1)), [(int(qid), options.get(int(qid), [])) for qid in QID.findall(response.text)]
-            response.failure(f"web start: {response.status_code} {response.url} {response.text[:200]}")
+                return int(found.group(1)), [(int(qid), options.get(int(qid), [])) for qid in QID.findall(text)]
+            response.failure(f"web start: {response.status_code} {text[:200]}")
         return None, []
 
     @task
@@ -107,17 +117,23 @@ class Examinee(HttpUser):
             gevent.sleep(self.wait_time())
             answers = {str(qid): {"choices": [random.choice(options)]} for qid, options in chunk}
             url = f"/api/v1/attempts/{attempt_id}/answers/"
-            with self.client.put(url, json={"answers": answers}, name=f"{LABEL}save answers", catch_response=True) as response:
+            with self.client.put(
+                url, json={"answers": answers}, name=f"{LABEL}save answers", catch_response=True, headers=self.headers
+            ) as response:
                 if response.status_code != 200:
-                    response.failure(f"{url}: {response.status_code} {response.error or response.text[:200]}")
+                    response.failure(
+                        f"{url}: {response.status_code} {getattr(response, 'error', None) or (response.text or '')[:200]}"
+                    )
                     return self._done(attempt_id, sent)
             # Only answers the server acknowledged are expected in the database.
             sent.update({qid: answer["choices"][0] for qid, answer in answers.items()})
         gevent.sleep(self.wait_time())
         url = f"/api/v1/attempts/{attempt_id}/submit/"
-        with self.client.post(url, json={}, name=f"{LABEL}submit", catch_response=True) as response:
+        with self.client.post(url, json={}, name=f"{LABEL}submit", catch_response=True, headers=self.headers) as response:
             if response.status_code != 200:
-                response.failure(f"{url}: {response.status_code} {response.error or response.text[:200]}")
+                response.failure(
+                    f"{url}: {response.status_code} {getattr(response, 'error', None) or (response.text or '')[:200]}"
+                )
         self._done(attempt_id, sent)
 
     def _done(self, attempt_id, sent):

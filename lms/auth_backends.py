@@ -13,10 +13,11 @@ import threading
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
-from django.db import router
+from django.db import connections, router
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
 
 from .models import User
 from .permissions import remember_annotated_roles, with_roles
@@ -65,6 +66,9 @@ class RolesModelBackend(ModelBackend):
             user_id = User._meta.pk.to_python(user_id)
         except (ValidationError, TypeError, ValueError):  # a tampered or foreign session: nobody is signed in
             return None
+        low, high = connections[router.db_for_read(User)].ops.integer_field_range(User._meta.pk.get_internal_type())
+        if user_id is None or not (low or -(2**63)) <= user_id <= (high or 2**63 - 1):
+            return None
         user = _BY_ID.get(user_id)
         if user is None or not self.user_can_authenticate(user):
             return None
@@ -73,12 +77,14 @@ class RolesModelBackend(ModelBackend):
 
 class RolesTokenAuthentication(TokenAuthentication):
     """DRF's `Authorization: Token …`, reading the user and their roles in one query (DRF's own reads the
-    token with its user, then the roles cost a second query). `request.auth` is the token's key."""
+    token with its user, then the roles cost a second query). `request.auth` is the token (not re-read:
+    built from the key that matched, as DRF's own would be)."""
 
     def authenticate_credentials(self, key):
-        user = _BY_TOKEN.get(key)
+        # Longer than the column or holding NUL (which PostgreSQL refuses to compare): no token is that.
+        user = _BY_TOKEN.get(key) if len(key) <= Token._meta.get_field("key").max_length and "\x00" not in key else None
         if user is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        return user, key
+        return user, Token(key=key, user=user)

@@ -67,7 +67,7 @@ def _choices(view: QuestionView, words: _Labels) -> str:
     name = f"q{view.question.pk}"
     items = "".join(
         f'\n        <li><label class="quiz-option"><input type="{kind}" name="{name}" value="{option.pk}"'
-        f'{" checked" if option.chosen else ""}> <span>{escape(option.text)}</span></label></li>'
+        f"{' checked' if option.chosen else ''}> <span>{escape(option.text)}</span></label></li>"
         for option in view.options
     )
     hint = f'<p class="muted small">{words.multiple_hint}</p>' if view.qtype == QuestionType.MULTIPLE else ""
@@ -79,9 +79,7 @@ def _ordering(view: QuestionView, words: _Labels) -> str:
     count = len(view.options)
     items = []
     for place, option in enumerate(view.options, start=1):
-        choices = "".join(
-            f'<option value="{n}"{" selected" if n == place else ""}>{n}</option>' for n in range(1, count + 1)
-        )
+        choices = "".join(f'<option value="{n}"{" selected" if n == place else ""}>{n}</option>' for n in range(1, count + 1))
         items.append(
             f'\n        <li><label><select name="q{view.question.pk}_pos_{option.pk}" aria-label="{position}">{choices}</select> '
             f"{escape(option.text)}</label></li>"

@@ -397,7 +397,10 @@ def finalise_attempt(
     """
     now = _now(now)
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz", "user").get(pk=attempt.pk)
+        # Only the attempt's owner's, when the caller says whose (the API passes the requester; another
+        # person's attempt then does not exist for them: Attempt.DoesNotExist).
+        owner = {"user_id": attempt.user_id} if attempt.user_id else {}
+        locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz", "user").get(pk=attempt.pk, **owner)
         if locked.is_finished:
             raise AttemptClosed(_("This attempt has already been submitted."))
         late = is_overdue(locked, now)

@@ -160,13 +160,16 @@ class AttemptSubmitView(APIView):
 
     @extend_schema(request=SubmitInputSerializer, responses={200: ResultSerializer, 400: ERROR, 409: ERROR})
     def post(self, request, pk: int):
-        attempt = _own_attempt(request, pk)
         data = SubmitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        # As for autosave: the service reads the attempt once, locked and only if it is the caller's.
+        mine = Attempt(pk=pk, user_id=request.user.pk)
         try:
             attempt = services.submit_attempt(
-                attempt=attempt, user=request.user, answers=data.validated_data.get("answers"), holder=holder_of(request)
+                attempt=mine, user=request.user, answers=data.validated_data.get("answers"), holder=holder_of(request)
             )
+        except Attempt.DoesNotExist:
+            raise NotFound() from None
         except services.InvalidAnswer as error:
             return _error(error, status.HTTP_400_BAD_REQUEST)
         except services.QuizError as error:

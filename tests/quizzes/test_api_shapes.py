@@ -24,7 +24,12 @@ pytestmark = pytest.mark.django_db
 def finished(team):
     items = [
         question(name="单选", options=[("对", 100, "好"), ("错", 0, "再想想"), ("也错", 0, "")], points="2.5"),
-        question(qtype="multiple", name="多选", options=[("甲", 50, "半对"), ("乙", 50, ""), ("丙", -100, "扣分")], explanation="<p>甲乙都对</p>"),
+        question(
+            qtype="multiple",
+            name="多选",
+            options=[("甲", 50, "半对"), ("乙", 50, ""), ("丙", -100, "扣分")],
+            explanation="<p>甲乙都对</p>",
+        ),
         question(qtype="short", name="填空", options=[("RGB", 100, "正确"), ("rgb", 100, "")], points="1.333"),
         question(qtype="ordering", name="排序", options=[("一", 100, ""), ("二", 100, ""), ("三", 100, "")]),
         question(name="未答", options=[("对", 100, ""), ("错", 0, "")]),
@@ -32,7 +37,12 @@ def finished(team):
     q = quiz(items, max_attempts=1, shuffle_choices=True, shuffle_questions=True)
     user = UserFactory(role="trainee", team=team)
     attempt = services.start_attempt(quiz=q, user=user)
-    answers = {items[0].pk: right_answer(items[0]), items[1].pk: wrong_answer(items[1]), items[2].pk: {"text": "RGB"}, items[3].pk: wrong_answer(items[3])}
+    answers = {
+        items[0].pk: right_answer(items[0]),
+        items[1].pk: wrong_answer(items[1]),
+        items[2].pk: {"text": "RGB"},
+        items[3].pk: wrong_answer(items[3]),
+    }
     services.save_answers(attempt=attempt, answers=answers)
     return services.submit_attempt(attempt=attempt, user=user)
 

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def started(team):
     items = [
-        question(name="单选", stem="<p>哪个<b>对</b>？</p>", options=[("<script>alert(1)</script>", 100, ""), ("错 & 否", 0, "")]),
+        question(
+            name="单选", stem="<p>哪个<b>对</b>？</p>", options=[("<script>alert(1)</script>", 100, ""), ("错 & 否", 0, "")]
+        ),
         question(qtype="multiple", name="多选", options=[("甲", 50, ""), ("乙", 50, ""), ("丙", -100, "")], points="2.5"),
         question(qtype="short", name="填空", options=[("RGB", 100, "")]),
         question(qtype="ordering", name="排序", options=[("一", 100, ""), ("二", 100, ""), ("三", 100, "")]),
@@ -26,7 +28,8 @@ def started(team):
     attempt = services.start_attempt(quiz=q, user=user)
     multiple = list(items[1].choices.order_by("sort_order"))
     services.save_answers(
-        attempt=attempt, answers={items[1].pk: {"choices": [multiple[0].pk, multiple[2].pk]}, items[2].pk: {"text": '<i>"RGB"</i>'}}
+        attempt=attempt,
+        answers={items[1].pk: {"choices": [multiple[0].pk, multiple[2].pk]}, items[2].pk: {"text": '<i>"RGB"</i>'}},
     )
     client = Client()
     client.force_login(user)
