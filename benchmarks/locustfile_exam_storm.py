@@ -27,6 +27,7 @@ import gevent
 from gevent.event import Event
 from locust import FastHttpUser, between, events, task
 from locust.exception import StopUser
+from requests.cookies import create_cookie
 from server_cpu import snapshot, spent
 
 CLIENTS = json.loads(open(os.environ["STORM_TOKENS"], encoding="utf-8").read())
@@ -69,10 +70,10 @@ class Examinee(FastHttpUser):
         if self.me["kind"] == "api":
             self.headers = {"Authorization": f"Token {self.me['token']}"}
         else:
-            self.headers = {
-                "Cookie": f"sessionid={self.me['session']}; csrftoken={self.me['csrf']}",
-                "X-CSRFToken": self.me["csrf"],
-            }
+            # In the client's cookie jar, as a browser holds them (it follows the redirect with them too).
+            for name, value in (("sessionid", self.me["session"]), ("csrftoken", self.me["csrf"])):
+                self.client.cookiejar.set_cookie(create_cookie(name, value, domain="127.0.0.1"))
+            self.headers = {"X-CSRFToken": self.me["csrf"]}
         _gate.wait()
 
     def _start_api(self):
@@ -102,7 +103,8 @@ class Examinee(FastHttpUser):
                 for qid, cid in OPTION.findall(text):
                     options.setdefault(int(qid), []).append(int(cid))
                 return int(found.group(1)), [(int(qid), options.get(int(qid), [])) for qid in QID.findall(text)]
-            response.failure(f"web start: {response.status_code} {text[:200]}")
+            title = re.search(r"<title>(.*?)</title>", text, re.S)
+            response.failure(f"web start: {response.status_code} {title.group(1).strip() if title else text[:200]}")
         return None, []
 
     @task
