@@ -18,6 +18,9 @@ Settings (environment): STORM_USERS (300), STORM_ANSWERS_PER_SAVE (4), THINK_MIN
 STORM_WORKERS/STORM_THREADS/STORM_WORKER_CLASS (gunicorn; default the production recipe), STORM_LABEL
 (prefix of the figures). bench_exam_1000.py runs it with 1,000 trainees and an autosave per answer.
 
+The server runs as deployed: production settings, with the cache and the sessions in Redis when one
+answers on 127.0.0.1:6379 (this run's own key prefix, deleted afterwards).
+
 PostgreSQL only (STORM_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/academy_storm; the database
 is dropped and re-created); skipped with a message when no server answers.
 """
@@ -26,10 +29,13 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -177,13 +183,62 @@ def warm_up(port: int, prepared: dict) -> None:
         urllib.request.urlopen(save, timeout=60).read()
 
 
+def redis_url() -> str:
+    """Redis on 127.0.0.1:6379 (or BENCH_REDIS_URL) when one answers, else ""."""
+    if os.environ.get("BENCH_REDIS_URL"):
+        return os.environ["BENCH_REDIS_URL"]
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return "redis://127.0.0.1:6379/0"
+    except OSError:
+        return ""
+
+
+def production_env(port: int, work: Path) -> dict:
+    """The server as deployed (docs/deployment.md): production settings, the cache and the sessions in Redis
+    when one answers (this run's own key prefix), static files collected with their manifest."""
+    env = {
+        **server_env(port),
+        "DATABASE_URL": STORM_URL,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "STATIC_ROOT": str(work / "static"),
+    }
+    if redis_url():
+        env["CACHE_URL"], env["CACHE_KEY_PREFIX"] = redis_url(), f"storm-{uuid.uuid4().hex[:8]}"
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return env
+
+
+def forget_cache(env: dict) -> None:
+    """This run's keys only: the Redis server may be shared."""
+    if env.get("CACHE_URL"):
+        import redis
+
+        server = redis.Redis.from_url(env["CACHE_URL"])
+        keys = list(server.scan_iter(f"{env['CACHE_KEY_PREFIX']}:*"))
+        if keys:
+            server.delete(*keys)
+
+
 def main() -> int:
     if not postgres_answers():
         print("PostgreSQL does not answer on 127.0.0.1:5432: exam-start storm skipped.")
         return 0
     work = Path(tempfile.mkdtemp(prefix="exam-storm-"))
     port = free_port()
-    env = {**server_env(port), "DATABASE_URL": STORM_URL}
+    env = production_env(port, work)
+    try:
+        return storm(env, port, work)
+    finally:
+        forget_cache(env)
+
+
+def storm(env: dict, port: int, work: Path) -> int:
     prepared = prepare(env, work)
     clients, sent, cpu_file = work / "clients.json", work / "sent.jsonl", work / "cpu.json"
     clients.write_text(json.dumps(prepared["clients"]))
@@ -215,7 +270,8 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
     elapsed = time.monotonic() - started
-    size = f"{USERS} trainees released at once, {QUESTIONS} questions, gunicorn {WORKERS}×{THREADS} {WORKER_CLASS} + PostgreSQL"
+    cache = "Redis" if env.get("CACHE_URL") else "local-memory"
+    size = f"{USERS} trainees released at once, {QUESTIONS} questions, gunicorn {WORKERS}×{THREADS} {WORKER_CLASS} + PostgreSQL, production settings, {cache} cache"
     for row in rows:
         name = row["Name"]
         if int(row["Request Count"]) == 0:

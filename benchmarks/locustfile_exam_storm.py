@@ -22,6 +22,7 @@ import os
 import random
 import re
 import threading
+from http.cookiejar import DefaultCookiePolicy
 
 import gevent
 from gevent.event import Event
@@ -49,6 +50,11 @@ OPTION = re.compile(r'name="q(\d+)" value="(\d+)"')
 ATTEMPT = re.compile(r'data-api-url="/api/v1/attempts/(\d+)/answers/"')
 
 
+class _BehindTLS(DefaultCookiePolicy):
+    def return_ok_secure(self, cookie, request):
+        return True
+
+
 @events.spawning_complete.add_listener
 def _open_gate(user_count, **kwargs):
     _cpu["before"] = snapshot(SERVER_PID)
@@ -71,6 +77,9 @@ class Examinee(FastHttpUser):
             self.headers = {"Authorization": f"Token {self.me['token']}"}
         else:
             # In the client's cookie jar, as a browser holds them (it follows the redirect with them too).
+            # Production marks cookies Secure; the browser reaches it over TLS at the proxy, this client
+            # over plain HTTP on loopback, so the jar sends Secure cookies anyway.
+            self.client.cookiejar.set_policy(_BehindTLS())
             for name, value in (("sessionid", self.me["session"]), ("csrftoken", self.me["csrf"])):
                 self.client.cookiejar.set_cookie(create_cookie(name, value, domain="127.0.0.1"))
             self.headers = {"X-CSRFToken": self.me["csrf"]}
@@ -83,7 +92,7 @@ class Examinee(FastHttpUser):
             if response.status_code == 201:
                 body = response.json()
                 return body["id"], [(q["id"], [o["id"] for o in q["options"]]) for q in body["questions"]]
-            response.failure(f"start: {response.status_code} {getattr(response, 'error', None) or (response.text or '')[:200]}")
+            response.failure(f"start: {response.status_code} {(response.text or '')[:200] or getattr(response, 'error', None)}")
         return None, []
 
     def _start_web(self):
@@ -124,7 +133,7 @@ class Examinee(FastHttpUser):
             ) as response:
                 if response.status_code != 200:
                     response.failure(
-                        f"{url}: {response.status_code} {getattr(response, 'error', None) or (response.text or '')[:200]}"
+                        f"{url}: {response.status_code} {(response.text or '')[:200] or getattr(response, 'error', None)}"
                     )
                     return self._done(attempt_id, sent)
             # Only answers the server acknowledged are expected in the database.
@@ -134,7 +143,7 @@ class Examinee(FastHttpUser):
         with self.client.post(url, json={}, name=f"{LABEL}submit", catch_response=True, headers=self.headers) as response:
             if response.status_code != 200:
                 response.failure(
-                    f"{url}: {response.status_code} {getattr(response, 'error', None) or (response.text or '')[:200]}"
+                    f"{url}: {response.status_code} {(response.text or '')[:200] or getattr(response, 'error', None)}"
                 )
         self._done(attempt_id, sent)
 
