@@ -1,0 +1,83 @@
+"""Which gunicorn settings hold the exam storm best on this machine: the 300-trainee storm of
+bench_exam_storm.py (production settings, PostgreSQL, Redis when it answers) run once per candidate,
+each in a fresh database, reporting the p95 of every request type, errors, throughput and server CPU
+per request. The shipped recipe (docs/deployment.md, `make serve`, bench_exam_storm.py's default) is
+the candidate with the lowest worst-case p95 (the web start counts against its own 1.5 s target, the
+rest against 1 s); this script says which one that is, so a change of machine shows up here.
+
+Candidates: GUNICORN_CANDIDATES, e.g. "2x1:sync,3x1:sync,4x2:gthread" (workers x threads : class).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from harness import postgres_answers, report
+
+HERE = Path(__file__).resolve().parent
+CANDIDATES = os.environ.get("GUNICORN_CANDIDATES", "2x1:sync,3x1:sync,4x1:sync,2x4:gthread,4x2:gthread")
+KEPT = ("API start: p95", "web start (until questions shown): p95", "save answers: p95", "submit: p95")
+TARGETS = {"web start (until questions shown): p95": 1500.0}
+
+
+def run(workers: int, threads: int, kind: str) -> dict[str, float]:
+    results = Path(tempfile.mkdtemp(prefix="gunicorn-sweep-")) / "results.jsonl"
+    env = {
+        **os.environ,
+        "STORM_WORKERS": str(workers),
+        "STORM_THREADS": str(threads),
+        "STORM_WORKER_CLASS": kind,
+        "STORM_LABEL": "",
+        "BENCH_RESULTS": str(results),
+    }
+    subprocess.run([sys.executable, "bench_exam_storm.py"], cwd=HERE, env=env, check=False, stdout=subprocess.DEVNULL)
+    rows = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()] if results.exists() else []
+    return {row["figure"]: row["value"] for row in rows}
+
+
+def main() -> int:
+    if not postgres_answers():
+        print("PostgreSQL does not answer on 127.0.0.1:5432: gunicorn sweep skipped.")
+        return 0
+    scores = {}
+    for candidate in CANDIDATES.split(","):
+        shape, kind = candidate.split(":")
+        workers, threads = (int(n) for n in shape.split("x"))
+        name = f"{workers}×{threads} {kind}"
+        figures = run(workers, threads, kind)
+        if not figures:
+            print(f"{name}: the storm did not run")
+            continue
+        size = "300 trainees released at once, 16 questions, production settings, PostgreSQL"
+        for figure in KEPT:
+            if figure in figures:
+                report(f"gunicorn {name}: {figure}", figures[figure], "ms", size=size)
+        errors = figures.get("storm: all requests: errors", 0)
+        report(f"gunicorn {name}: errors", int(errors), "errors", size=size, target="0")
+        report(f"gunicorn {name}: throughput", figures.get("storm: all requests: throughput", 0.0), "req/s", size=size)
+        cpu = figures.get("storm: server CPU per request, whole run (app + database)")
+        if cpu is not None:
+            report(f"gunicorn {name}: server CPU per request (app + database)", cpu, "ms", size=size)
+        # Worst p95 relative to its own target; any error disqualifies.
+        scores[name] = float("inf") if errors else max(figures.get(f, float("inf")) / TARGETS.get(f, 1000.0) for f in KEPT)
+    if scores:
+        best = min(scores, key=scores.get)
+        print(f"Fastest on this machine: {best} (worst p95 at {scores[best]:.2f} of its target)")
+        for name, score in scores.items():
+            report(
+                f"gunicorn {name}: worst p95 ÷ its target",
+                score,
+                "x",
+                target="≤ 1",
+                baseline="lowest is shipped" if name == best else "",
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
