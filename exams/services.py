@@ -6,19 +6,18 @@ crafted request cannot go round the form.
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lms.models import CountyTeam, User
 from lms.services import record_audit
 from quizzes.models import Attempt, AttemptStatus
-from quizzes.services import build_layout, close_if_overdue
+from quizzes.services import claim_attempt, close_if_overdue, insert_attempt, new_attempt
 
 from . import permissions, selectors
 from .models import ExamInvitation, ExamSitting, SittingAttempt
@@ -234,11 +233,13 @@ def open_due_sittings(*, now: datetime | None = None) -> int:
 # Starting
 
 
-def start_sitting_attempt(*, sitting: ExamSitting, user: User, now: datetime | None = None) -> Attempt:
+def start_sitting_attempt(*, sitting: ExamSitting, user: User, now: datetime | None = None, holder: str = "") -> Attempt:
     """Start (or resume) `user`'s attempt in `sitting`; the attempt is then taken on the quiz pages.
 
-    The user's row is locked (as the quiz engine does) and then the invitation, so two starts at once
-    from two tabs give one attempt; the (invitation, number) constraint backs it up."""
+    On exam day everyone invited starts in the same minute, so a start is the quiz engine's: two reads
+    (the invitation; the person's attempts at the quiz, each marked if it belongs to this invitation)
+    and one transaction writing the attempt and its link. The unique constraints decide races: of two
+    starts at once (two tabs) one attempt is written, the other start finds it and resumes it."""
     now = now or timezone.now()
     if now < sitting.opens_at:
         raise NotOpenYet(_("The sitting has not started yet: it opens at %(when)s.") % {"when": _when(sitting.opens_at)})
@@ -246,61 +247,41 @@ def start_sitting_attempt(*, sitting: ExamSitting, user: User, now: datetime | N
     invitation = ExamInvitation.objects.filter(sitting=sitting, user=user).first()
     if invitation is None or not user.is_active:
         raise NotInvited(_("You are not invited to this exam sitting."))
-    for link in SittingAttempt.objects.filter(invitation=invitation, attempt__status=AttemptStatus.IN_PROGRESS).select_related(
-        "attempt"
-    ):
-        close_if_overdue(attempt=link.attempt, now=now)
     quiz = sitting.quiz
-    try:
-        with transaction.atomic():
-            User.objects.select_for_update().filter(pk=user.pk).first()
-            ExamInvitation.objects.select_for_update().filter(pk=invitation.pk).first()
-            links = list(SittingAttempt.objects.filter(invitation=invitation).select_related("attempt").order_by("number"))
-            current = next((link.attempt for link in links if not link.attempt.is_finished), None)
-            if current is not None:
-                return current
-            if now >= sitting.closes_at:
-                raise SittingClosed(_("The sitting closed at %(when)s.") % {"when": _when(sitting.closes_at)})
-            if now > sitting.entry_deadline:
-                raise EntryClosed(entry_closed_message(sitting))
-            if len(links) >= sitting.max_attempts:
-                raise NoAttemptsLeft(_("You have used all %(n)d attempts allowed in this sitting.") % {"n": sitting.max_attempts})
-            if Attempt.objects.filter(quiz=quiz, user=user, status=AttemptStatus.IN_PROGRESS).exists():
+    mine = SittingAttempt.objects.filter(invitation=invitation, attempt=OuterRef("pk"))
+    for _round in range(4):
+        attempts = list(Attempt.objects.filter(quiz=quiz, user=user).annotate(in_sitting=Exists(mine)).order_by("number"))
+        current = next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None)
+        if current is not None:
+            if not current.in_sitting:
                 raise SittingError(_("Finish or submit your other unfinished attempt at this quiz first."))
-            earlier = list(Attempt.objects.filter(quiz=quiz, user=user).values_list("number", "layout"))
-            used = max((number for number, _layout in earlier), default=0)
-            seed = secrets.randbits(48)
-            # A make-up draws, as far as the bank allows, questions the person was not asked before.
-            seen = {item["q"] for _number, layout in earlier for item in layout}
-            layout = build_layout(quiz, seed, seen=seen)
-            if not layout:
-                raise SittingError(_("This exam has no questions yet: please tell the organiser."))
-            deadline = sitting.closes_at
-            if quiz.time_limit_minutes:
-                deadline = min(deadline, now + timedelta(minutes=quiz.time_limit_minutes))
-            attempt = Attempt.objects.create(
-                quiz=quiz,
-                user=user,
-                number=used + 1,
-                seed=seed,
-                layout=layout,
-                started_at=now,
-                deadline=deadline,
-                max_score=sum((Decimal(item["points"]) for item in layout), Decimal("0")),
-            )
-            SittingAttempt.objects.create(invitation=invitation, attempt=attempt, number=len(links) + 1)
-            return attempt
-    except IntegrityError:
-        # Another start of the same person won the race (only possible where row locks are not taken):
-        # theirs stands, and this request resumes it.
-        link = (
-            SittingAttempt.objects.filter(invitation=invitation, attempt__status=AttemptStatus.IN_PROGRESS)
-            .select_related("attempt")
-            .first()
-        )
-        if link is not None:
-            return link.attempt
-        raise SittingError(_("Your exam is being started in another window: please reload the page.")) from None
+            current.quiz = quiz
+            if not close_if_overdue(attempt=current, now=now).is_finished:
+                claim_attempt(attempt=current, holder=holder)
+                return current
+            continue  # its time ran out: submitted now, and perhaps another attempt is allowed
+        if now >= sitting.closes_at:
+            raise SittingClosed(_("The sitting closed at %(when)s.") % {"when": _when(sitting.closes_at)})
+        if now > sitting.entry_deadline:
+            raise EntryClosed(entry_closed_message(sitting))
+        taken = sum(1 for a in attempts if a.in_sitting)
+        if taken >= sitting.max_attempts:
+            raise NoAttemptsLeft(_("You have used all %(n)d attempts allowed in this sitting.") % {"n": sitting.max_attempts})
+        # A make-up draws, as far as the bank allows, questions the person was not asked before.
+        seen = {item["q"] for a in attempts for item in a.layout}
+        used = attempts[-1].number if attempts else 0
+        attempt = new_attempt(quiz=quiz, user=user, number=used + 1, now=now, seen=seen, closes_at=sitting.closes_at, holder=holder)
+        if attempt is None:
+            raise SittingError(_("This exam has no questions yet: please tell the organiser."))
+        try:
+            with transaction.atomic():
+                if insert_attempt(attempt):
+                    SittingAttempt.objects.create(invitation=invitation, attempt=attempt, number=taken + 1)
+                    return attempt
+        except IntegrityError:
+            pass  # the link's number was taken by a start that won meanwhile: read again
+    # Four rounds lost in a row means something else keeps writing this person's attempts.
+    raise SittingError(_("Your exam is being started in another window: please reload the page."))
 
 
 def entry_closed_message(sitting: ExamSitting) -> str:

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from quizzes.holders import holder_of
+
 from . import exports, permissions, selectors, services
 from .models import ExamSitting
 
@@ -53,7 +55,7 @@ def sitting_page(request, sitting_id: int):
 def start(request, sitting_id: int):
     sitting = get_object_or_404(ExamSitting.objects.select_related("quiz"), pk=sitting_id)
     try:
-        attempt = services.start_sitting_attempt(sitting=sitting, user=request.user)
+        attempt = services.start_sitting_attempt(sitting=sitting, user=request.user, holder=holder_of(request))
     except services.NotInvited:
         raise Http404 from None
     except services.SittingError as error:

@@ -136,7 +136,36 @@ def build_layout(quiz: Quiz, seed: int, *, seen: frozenset[int] | set[int] = fro
     return layout
 
 
-def _insert_unless_taken(attempt: Attempt) -> bool:
+def new_attempt(
+    *, quiz: Quiz, user: User, number: int, now: datetime, seen: set[int] | frozenset[int] = frozenset(),
+    closes_at: datetime | None = None, holder: str = "",
+) -> Attempt | None:
+    """An unsaved attempt numbered `number`: its questions drawn (avoiding `seen` as far as the bank allows)
+    and frozen, its deadline the quiz's time limit, cut at `closes_at`. None when the quiz has no questions.
+
+    Every way of starting (a free attempt here, a sitting in exams/) builds its attempt this way and
+    writes it with `insert_attempt`."""
+    seed = secrets.randbits(48)
+    layout = build_layout(quiz, seed, seen=seen)
+    if not layout:
+        return None
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    if closes_at and (deadline is None or deadline > closes_at):
+        deadline = closes_at
+    return Attempt(
+        quiz=quiz,
+        user=user,
+        number=number,
+        seed=seed,
+        layout=layout,
+        started_at=now,
+        deadline=deadline,
+        holder=holder,
+        max_score=sum((Decimal(item["points"]) for item in layout), Decimal("0")),
+    )
+
+
+def insert_attempt(attempt: Attempt) -> bool:
     """INSERT … ON CONFLICT DO NOTHING RETURNING id: True when the row was written (its pk is set).
 
     False when a unique constraint (the same number, or another open attempt of this trainee at this
@@ -190,26 +219,11 @@ def begin_attempt(*, quiz: Quiz, user: User, now: datetime | None = None, holder
         used = attempts[-1].number if attempts else 0
         if quiz.max_attempts and used >= quiz.max_attempts:
             raise NoAttemptsLeft(_("You have used all %(n)d attempts at this quiz.") % {"n": quiz.max_attempts})
-        seed = secrets.randbits(48)
         seen = {item["q"] for a in attempts for item in a.layout}
-        layout = build_layout(quiz, seed, seen=seen)
-        if not layout:
+        attempt = new_attempt(quiz=quiz, user=user, number=used + 1, now=now, seen=seen, closes_at=quiz.closes_at, holder=holder)
+        if attempt is None:
             raise QuizNotAvailable(_("This quiz has no questions yet."))
-        deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
-        if quiz.closes_at and (deadline is None or deadline > quiz.closes_at):
-            deadline = quiz.closes_at
-        attempt = Attempt(
-            quiz=quiz,
-            user=user,
-            number=used + 1,
-            seed=seed,
-            layout=layout,
-            started_at=now,
-            deadline=deadline,
-            holder=holder,
-            max_score=sum((Decimal(item["points"]) for item in layout), Decimal("0")),
-        )
-        if _insert_unless_taken(attempt):
+        if insert_attempt(attempt):
             return attempt, True
     # Four rounds lost in a row means something else keeps writing this trainee's attempts.
     raise QuizNotAvailable(_("The attempt could not be started; please try again."))

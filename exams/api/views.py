@@ -11,6 +11,8 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from quizzes.holders import holder_of
+
 from .. import permissions, selectors, services
 from ..exports import state_label
 from ..models import ExamSitting
@@ -123,7 +125,7 @@ class StartView(APIView):
     def post(self, request, pk: int):
         sitting = get_object_or_404(ExamSitting.objects.select_related("quiz"), pk=pk)
         try:
-            attempt = services.start_sitting_attempt(sitting=sitting, user=request.user)
+            attempt = services.start_sitting_attempt(sitting=sitting, user=request.user, holder=holder_of(request))
         except services.NotInvited as error:
             return Response({"detail": error.message, "code": error.code}, status=status.HTTP_404_NOT_FOUND)
         except services.SittingError as error:

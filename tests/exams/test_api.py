@@ -52,3 +52,23 @@ def test_results_api_follows_the_same_rules(client, bureau_admin, trainer, team,
 def test_api_schema_documents_the_exams_endpoints(client):
     schema = client.get(reverse("api-schema")).content.decode()
     assert "/api/v1/exams/sittings/{id}/results/" in schema and "/api/v1/exams/sittings/{id}/start/" in schema
+
+
+def test_a_sitting_start_on_exam_day_costs_a_fixed_few_queries(client, bureau_admin, team, trainee):
+    """Everyone invited starts in the same minute: reads of the sitting, the invitation and the person's
+    attempts, then one transaction writing the attempt and its link (asserted, never timed)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+
+    s = sitting(actor=bureau_admin, teams=[team])
+    client.force_login(UserFactory(role="trainee", team=team))
+    client.post(reverse("exams-start", args=[s.pk]))  # the sitting opens at its first start
+    client.force_login(trainee)
+    with CaptureQueriesContext(connection) as queries:
+        started = client.post(reverse("exams-start", args=[s.pk]))
+    assert started.status_code == 201
+    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("BEGIN", "SAVEPOINT", "RELEASE", "COMMIT"))]
+    # session, user with roles, sitting with quiz, invitation, attempts, INSERT attempt, INSERT link
+    assert len(statements) <= 7, statements
