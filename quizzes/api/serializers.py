@@ -191,7 +191,6 @@ class ResultSerializer(serializers.ModelSerializer):
     def get_answers_visible(self, attempt) -> bool:
         return self.context["reveal"]
 
-    @extend_schema_field(QuestionReviewSerializer(many=True))
     def get_questions(self, attempt) -> list[dict]:
         # The shapes of QuestionReviewSerializer / QuestionMarkSerializer, built directly: every submit
         # of an exam day returns 16 questions, and the nested serializers cost a quarter of the submit's
