@@ -107,6 +107,20 @@ class LessonPage(OneQueryViewRestrictions, Page):
     class Meta:
         verbose_name = _("lesson")
 
+    def remember_url_parts(self) -> None:
+        """Work out this lesson's URL now and keep it with the instance, for a copy kept in the course outline
+        cache: an outline links every lesson of its course, and Wagtail would reverse each one's URL on every page
+        view. The cache is cleared whenever a page or a site changes (courses/apps.py), so the URL cannot go stale.
+        Only for a lesson under exactly one site: otherwise Wagtail picks among the sites by the request."""
+        from wagtail.models import Site
+
+        if len({root.site_id for root in Site.get_site_root_paths() if self.url_path.startswith(root.root_path)}) == 1:
+            self._remembered_url_parts = super().get_url_parts()
+
+    def get_url_parts(self, request=None):
+        remembered = self.__dict__.get("_remembered_url_parts")
+        return remembered if remembered is not None else super().get_url_parts(request)
+
     def serve(self, request, *args, **kwargs):
         # Lessons are for signed-in learners; the catalogue and course summaries stay public.
         if not request.user.is_authenticated:
@@ -114,18 +128,27 @@ class LessonPage(OneQueryViewRestrictions, Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from .lesson_body import body_parts
+        from lms.request_cache import read_ahead
+
+        from .lesson_body import body_keys, body_parts
+        from .outline_cache import course_keys
         from .selectors import lesson_context
-        from .services import record_lesson_visit
+        from .services import record_lesson_visit, visit_key
 
         context = super().get_context(request, *args, **kwargs)
         # The course's own fields (summary, cover…) are not shown here: its page row is enough, no query for them.
         course = self.get_parent().specific_deferred
-        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+        preview = getattr(request, "is_preview", False)
+        track = request.user.is_authenticated and not preview
+        if not preview:
+            # What the outline, the body and the visit marker will ask the cache for: in one round trip.
+            visit = [visit_key(user=request.user, lesson=self)] if track else []
+            read_ahead([*course_keys(course.path), *body_keys(self), *visit])
+        if track:
             record_lesson_visit(user=request.user, lesson=self, course=course)
         context.update(lesson_context(user=request.user, lesson=self, course=course, request=request))
         # A preview shows a draft: rendered afresh, never cached.
-        context["body_parts"] = body_parts(self, use_cache=not getattr(request, "is_preview", False))
+        context["body_parts"] = body_parts(self, use_cache=not preview)
         return context
 
 
