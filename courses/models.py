@@ -53,10 +53,15 @@ class CoursePage(OneQueryViewRestrictions, Page):
         "wagtailimages.Image", verbose_name=_("cover image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     estimated_hours = models.DecimalField(
-        _("estimated hours"), max_digits=4, decimal_places=1, default=1,
+        _("estimated hours"),
+        max_digits=4,
+        decimal_places=1,
+        default=1,
         validators=[MinValueValidator(0), MaxValueValidator(999)],
     )
-    audience = models.CharField(_("audience"), max_length=200, blank=True, help_text=_("Who this course is for, e.g. 区县网站管理员"))
+    audience = models.CharField(
+        _("audience"), max_length=200, blank=True, help_text=_("Who this course is for, e.g. 区县网站管理员")
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -88,9 +93,13 @@ class CoursePage(OneQueryViewRestrictions, Page):
 class LessonPage(OneQueryViewRestrictions, Page):
     """A lesson (课时): a StreamField body the trainee reads and marks as done."""
 
-    intro = models.TextField(_("lesson goal"), blank=True, max_length=500, help_text=_("What the trainee will be able to do afterwards."))
+    intro = models.TextField(
+        _("lesson goal"), blank=True, max_length=500, help_text=_("What the trainee will be able to do afterwards.")
+    )
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
-    is_required = models.BooleanField(_("required"), default=True, help_text=_("Required lessons count towards course completion."))
+    is_required = models.BooleanField(
+        _("required"), default=True, help_text=_("Required lessons count towards course completion.")
+    )
     estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=15)
 
     content_panels = Page.content_panels + [
@@ -155,11 +164,22 @@ class LessonPage(OneQueryViewRestrictions, Page):
 class Enrollment(models.Model):
     """A trainee's place in a course, with where they left off and when they completed it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("trainee"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("trainee")
+    )
     course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("course"))
     enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
-    enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("enrolled by"))
-    last_lesson = models.ForeignKey(LessonPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("last lesson"))
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enrolled by"),
+    )
+    last_lesson = models.ForeignKey(
+        LessonPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("last lesson")
+    )
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True, db_index=True)
 
@@ -176,7 +196,9 @@ class Enrollment(models.Model):
 class LessonProgress(models.Model):
     """That a trainee finished a lesson (marked it as done)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress", verbose_name=_("trainee"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress", verbose_name=_("trainee")
+    )
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress", verbose_name=_("lesson"))
     completed_at = models.DateTimeField(_("completed"), auto_now_add=True)
 

@@ -45,7 +45,9 @@ def enroll_team(*, team: CountyTeam, course: CoursePage, actor: User | None = No
     trainees = list(team_trainees(team).values_list("pk", flat=True))
     existing = set(Enrollment.objects.filter(course=course, user_id__in=trainees).values_list("user_id", flat=True))
     now = timezone.now()
-    new = [Enrollment(user_id=pk, course=course, enrolled_by=actor, last_activity_at=now) for pk in trainees if pk not in existing]
+    new = [
+        Enrollment(user_id=pk, course=course, enrolled_by=actor, last_activity_at=now) for pk in trainees if pk not in existing
+    ]
     Enrollment.objects.bulk_create(new, ignore_conflicts=True)
     task_requirements.prepare_practice_sites(users=User.objects.filter(pk__in=[e.user_id for e in new]), course=course)
     record_audit(actor=actor, action="enrollment.team", obj=course, team=team, after={"enrolled": len(new)})
