@@ -116,6 +116,7 @@ def lessons_by_course(courses) -> dict:
                 restrictions.setdefault(restriction.page_id, []).append(restriction)
         for lesson in lessons:
             lesson.own_view_restrictions = restrictions.get(lesson.pk, [])
+            lesson.remember_url_parts()
             loaded[lesson.path[: -LessonPage.steplen]].append(lesson)
         return loaded
 

@@ -28,6 +28,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from lms import request_cache
 from lms.cache_scope import lifetime
 
 # Block types whose HTML is the same for every reader. A new block type renders per request until added here.
@@ -55,6 +56,7 @@ def forget_rendered_bodies(**kwargs) -> None:
 
 def _new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    request_cache.forget_read_ahead()
 
 
 def _generation(current) -> str:
@@ -91,13 +93,18 @@ def _render_shared(body) -> list:
     return spec
 
 
+def body_keys(page) -> list[str]:
+    """The cache keys `body_parts` reads for this page (to read them ahead with others: lms.request_cache)."""
+    return [GENERATION_KEY, _entry_key(page.body)]
+
+
 def body_parts(page, *, use_cache: bool = True) -> list[BodyPart]:
     """The lesson body as parts to show in order; one cache read when the shared HTML is there."""
     body = page.body
     if not use_cache:
         return [BodyPart(block=block) for block in body]
     key = _entry_key(body)
-    found = cache.get_many([GENERATION_KEY, key])
+    found = request_cache.get_many([GENERATION_KEY, key])
     generation = _generation(found.get(GENERATION_KEY))
     entry = found.get(key)
     if entry is not None and entry[0] == generation:

@@ -53,10 +53,15 @@ class CoursePage(OneQueryViewRestrictions, Page):
         "wagtailimages.Image", verbose_name=_("cover image"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     estimated_hours = models.DecimalField(
-        _("estimated hours"), max_digits=4, decimal_places=1, default=1,
+        _("estimated hours"),
+        max_digits=4,
+        decimal_places=1,
+        default=1,
         validators=[MinValueValidator(0), MaxValueValidator(999)],
     )
-    audience = models.CharField(_("audience"), max_length=200, blank=True, help_text=_("Who this course is for, e.g. 区县网站管理员"))
+    audience = models.CharField(
+        _("audience"), max_length=200, blank=True, help_text=_("Who this course is for, e.g. 区县网站管理员")
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -88,9 +93,13 @@ class CoursePage(OneQueryViewRestrictions, Page):
 class LessonPage(OneQueryViewRestrictions, Page):
     """A lesson (课时): a StreamField body the trainee reads and marks as done."""
 
-    intro = models.TextField(_("lesson goal"), blank=True, max_length=500, help_text=_("What the trainee will be able to do afterwards."))
+    intro = models.TextField(
+        _("lesson goal"), blank=True, max_length=500, help_text=_("What the trainee will be able to do afterwards.")
+    )
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
-    is_required = models.BooleanField(_("required"), default=True, help_text=_("Required lessons count towards course completion."))
+    is_required = models.BooleanField(
+        _("required"), default=True, help_text=_("Required lessons count towards course completion.")
+    )
     estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=15)
 
     content_panels = Page.content_panels + [
@@ -107,6 +116,20 @@ class LessonPage(OneQueryViewRestrictions, Page):
     class Meta:
         verbose_name = _("lesson")
 
+    def remember_url_parts(self) -> None:
+        """Work out this lesson's URL now and keep it with the instance, for a copy kept in the course outline
+        cache: an outline links every lesson of its course, and Wagtail would reverse each one's URL on every page
+        view. The cache is cleared whenever a page or a site changes (courses/apps.py), so the URL cannot go stale.
+        Only for a lesson under exactly one site: otherwise Wagtail picks among the sites by the request."""
+        from wagtail.models import Site
+
+        if len({root.site_id for root in Site.get_site_root_paths() if self.url_path.startswith(root.root_path)}) == 1:
+            self._remembered_url_parts = super().get_url_parts()
+
+    def get_url_parts(self, request=None):
+        remembered = self.__dict__.get("_remembered_url_parts")
+        return remembered if remembered is not None else super().get_url_parts(request)
+
     def serve(self, request, *args, **kwargs):
         # Lessons are for signed-in learners; the catalogue and course summaries stay public.
         if not request.user.is_authenticated:
@@ -114,29 +137,49 @@ class LessonPage(OneQueryViewRestrictions, Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from .lesson_body import body_parts
+        from lms.request_cache import read_ahead
+
+        from .lesson_body import body_keys, body_parts
+        from .outline_cache import course_keys
         from .selectors import lesson_context
-        from .services import record_lesson_visit
+        from .services import record_lesson_visit, visit_key
 
         context = super().get_context(request, *args, **kwargs)
         # The course's own fields (summary, cover…) are not shown here: its page row is enough, no query for them.
         course = self.get_parent().specific_deferred
-        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+        preview = getattr(request, "is_preview", False)
+        track = request.user.is_authenticated and not preview
+        if not preview:
+            # What the outline, the body and the visit marker will ask the cache for: in one round trip.
+            visit = [visit_key(user=request.user, lesson=self)] if track else []
+            read_ahead([*course_keys(course.path), *body_keys(self), *visit])
+        if track:
             record_lesson_visit(user=request.user, lesson=self, course=course)
         context.update(lesson_context(user=request.user, lesson=self, course=course, request=request))
         # A preview shows a draft: rendered afresh, never cached.
-        context["body_parts"] = body_parts(self, use_cache=not getattr(request, "is_preview", False))
+        context["body_parts"] = body_parts(self, use_cache=not preview)
         return context
 
 
 class Enrollment(models.Model):
     """A trainee's place in a course, with where they left off and when they completed it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("trainee"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("trainee")
+    )
     course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("course"))
     enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
-    enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("enrolled by"))
-    last_lesson = models.ForeignKey(LessonPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("last lesson"))
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enrolled by"),
+    )
+    last_lesson = models.ForeignKey(
+        LessonPage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("last lesson")
+    )
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True, db_index=True)
 
@@ -153,7 +196,9 @@ class Enrollment(models.Model):
 class LessonProgress(models.Model):
     """That a trainee finished a lesson (marked it as done)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress", verbose_name=_("trainee"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress", verbose_name=_("trainee")
+    )
     lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress", verbose_name=_("lesson"))
     completed_at = models.DateTimeField(_("completed"), auto_now_add=True)
 

@@ -10,6 +10,10 @@ meanwhile cannot keep what it read before the change under the new token.
 
 What is the reader's own (enrolment, lessons done, attempts, submissions) is never kept here: it is read on
 every request.
+
+Everything kept for a course is keyed by the course's path (its lessons, the quizzes and the tasks they embed), so
+a page showing one course reads it all, with the rest of what the page needs, in one cache read (`course_keys`
+with lms.request_cache.read_ahead).
 """
 
 from __future__ import annotations
@@ -21,11 +25,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
 
+from lms import request_cache
 from lms.cache_scope import lifetime
 
 GENERATION_KEY = "course-outline:generation"
 # The format of a cached entry; change it when what is stored changes.
-FORMAT = 1
+FORMAT = 2
+# What is kept for each course, under the course's path.
+COURSE_KINDS = ("lessons", "quizzes", "tasks")
 
 
 def forget_outlines(**kwargs) -> None:
@@ -36,6 +43,7 @@ def forget_outlines(**kwargs) -> None:
 
 def _new_generation() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    request_cache.forget_read_ahead()
 
 
 def _generation(current) -> str:
@@ -53,6 +61,11 @@ def _key(kind: str, ident) -> str:
     return f"course-outline:{FORMAT}:{kind}:{ident}:{get_language() or settings.LANGUAGE_CODE}"
 
 
+def course_keys(course_path: str) -> list[str]:
+    """The cache keys of everything kept for the course at `course_path`, its generation token included."""
+    return [GENERATION_KEY, *(_key(kind, course_path) for kind in COURSE_KINDS)]
+
+
 def cached(kind: str, idents, load) -> dict:
     """{ident: value} for each ident, from the cache where this generation holds it, else from `load(missing)`
     (which returns {ident: value} for those it found; the others are remembered as absent). One cache read."""
@@ -60,7 +73,7 @@ def cached(kind: str, idents, load) -> dict:
     if not idents:
         return {}
     keys = {ident: _key(kind, ident) for ident in idents}
-    found = cache.get_many([GENERATION_KEY, *keys.values()])
+    found = request_cache.get_many([GENERATION_KEY, *keys.values()])
     generation = _generation(found.get(GENERATION_KEY))
     result = {}
     missing = []

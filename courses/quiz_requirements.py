@@ -2,7 +2,7 @@
 
 A requirement provider (see courses/completion.py): one query for any number of courses, the trainee's
 attempts. The quiz ids are read from the lessons' raw StreamField data; the quizzes, with their question
-counts, come from the course outline cache (courses/outline_cache.py).
+counts, come from the course outline cache (courses/outline_cache.py), kept per course.
 """
 
 from __future__ import annotations
@@ -20,14 +20,19 @@ from . import outline_cache
 from .completion import Requirement
 
 
-def _outcomes(user, quiz_ids) -> dict[int, QuizOutcome]:
-    """`quizzes.selectors.outcomes`, with the quizzes (and their question counts) read through the course
-    outline cache: only the trainee's attempts are read on every request."""
-    # `outcomes` for nobody reads the quizzes with their question counts and no attempts.
-    quizzes = outline_cache.cached(
-        "quiz", quiz_ids, lambda ids: {pk: found.quiz for pk, found in outcomes(user=AnonymousUser(), quiz_ids=ids).items()}
-    )
-    result = {pk: QuizOutcome(quiz=quiz) for pk, quiz in quizzes.items()}
+def _outcomes(user, wanted: dict) -> dict[int, QuizOutcome]:
+    """`quizzes.selectors.outcomes` for the quizzes of `wanted` ({course: [quiz id]}), with the quizzes (and their
+    question counts) read through the course outline cache, per course: only the trainee's attempts are read on
+    every request."""
+    ids_by_path = {course.path: ids for course, ids in wanted.items()}
+
+    def load(paths) -> dict:
+        # `outcomes` for nobody reads the quizzes with their question counts and no attempts.
+        found = outcomes(user=AnonymousUser(), quiz_ids={pk for path in paths for pk in ids_by_path[path]})
+        return {path: {pk: found[pk].quiz for pk in ids_by_path[path] if pk in found} for path in paths}
+
+    by_path = outline_cache.cached("quizzes", list(ids_by_path), load)
+    result = {pk: QuizOutcome(quiz=quiz) for quizzes in by_path.values() for pk, quiz in quizzes.items()}
     remember(outcome.quiz for outcome in result.values())  # a quiz card of the same page reuses them
     if user.is_authenticated and result:
         for attempt in Attempt.objects.filter(user=user, quiz_id__in=result).order_by("number").defer("layout"):
@@ -36,7 +41,7 @@ def _outcomes(user, quiz_ids) -> dict[int, QuizOutcome]:
 
 
 def quiz_requirements(*, user, lessons_by_course) -> dict[int, list[Requirement]]:
-    wanted: dict[int, list[int]] = {}
+    wanted: dict = {}
     for course, lessons in lessons_by_course.items():
         ids: list[int] = []
         for lesson in lessons:
@@ -44,13 +49,13 @@ def quiz_requirements(*, user, lessons_by_course) -> dict[int, list[Requirement]
                 if quiz_id not in ids:
                     ids.append(quiz_id)
         if ids:
-            wanted[course.pk] = ids
+            wanted[course] = ids
     if not wanted:
         return {}
-    found = _outcomes(user, {pk for ids in wanted.values() for pk in ids})
+    found = _outcomes(user, wanted)
     result: dict[int, list[Requirement]] = {}
-    for course_pk, ids in wanted.items():
-        result[course_pk] = [
+    for course, ids in wanted.items():
+        result[course.pk] = [
             Requirement(
                 key=f"quiz:{quiz_id}",
                 label=_("Pass the quiz “%(title)s”") % {"title": found[quiz_id].quiz.title},

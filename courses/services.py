@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lms import request_cache
 from lms.models import CountyTeam, User
 from lms.selectors import team_trainees
 from lms.services import record_audit
@@ -44,7 +45,9 @@ def enroll_team(*, team: CountyTeam, course: CoursePage, actor: User | None = No
     trainees = list(team_trainees(team).values_list("pk", flat=True))
     existing = set(Enrollment.objects.filter(course=course, user_id__in=trainees).values_list("user_id", flat=True))
     now = timezone.now()
-    new = [Enrollment(user_id=pk, course=course, enrolled_by=actor, last_activity_at=now) for pk in trainees if pk not in existing]
+    new = [
+        Enrollment(user_id=pk, course=course, enrolled_by=actor, last_activity_at=now) for pk in trainees if pk not in existing
+    ]
     Enrollment.objects.bulk_create(new, ignore_conflicts=True)
     task_requirements.prepare_practice_sites(users=User.objects.filter(pk__in=[e.user_id for e in new]), course=course)
     record_audit(actor=actor, action="enrollment.team", obj=course, team=team, after={"enrolled": len(new)})
@@ -55,6 +58,11 @@ def enroll_team(*, team: CountyTeam, course: CoursePage, actor: User | None = No
 VISIT_WRITE_INTERVAL = 300
 
 
+def visit_key(*, user: User, lesson: LessonPage) -> str:
+    """The cache key of the marker saying this person's visit to this lesson was recorded lately."""
+    return f"lesson-visit:{user.pk}:{lesson.pk}"
+
+
 def record_lesson_visit(*, user: User, lesson: LessonPage, course: CoursePage) -> None:
     """Remember where the trainee is, for "continue where you left off". Only enrolled trainees are tracked.
 
@@ -63,7 +71,9 @@ def record_lesson_visit(*, user: User, lesson: LessonPage, course: CoursePage) -
     is therefore precise to a few minutes, which is all the dashboards need.
     """
     interval = getattr(settings, "LESSON_VISIT_WRITE_INTERVAL", VISIT_WRITE_INTERVAL)
-    if not cache.add(f"lesson-visit:{user.pk}:{lesson.pk}", 1, timeout=interval):
+    key = visit_key(user=user, lesson=lesson)
+    # The marker already read ahead by the page (lms.request_cache): recorded, no round trip to add it.
+    if request_cache.found_ahead(key) or not cache.add(key, 1, timeout=interval):
         return
     Enrollment.objects.filter(user=user, course=course).update(last_lesson=lesson, last_activity_at=timezone.now())
 

@@ -34,24 +34,26 @@ def task_ids_in(lessons) -> list[int]:
 
 def task_requirements(*, user, lessons_by_course) -> dict:
     """{course pk: [Requirement]} for the tasks in each course's lessons: two queries however many courses."""
-    ids_by_course = {course.pk: task_ids_in(lessons) for course, lessons in lessons_by_course.items()}
-    all_ids = {pk for ids in ids_by_course.values() for pk in ids}
-    if not all_ids:
+    ids_by_path = {course.path: task_ids_in(lessons) for course, lessons in lessons_by_course.items()}
+    if not any(ids_by_path.values()):
         return {}
-    # The tasks are the same for every reader: read through the course outline cache.
-    tasks = list(
-        outline_cache.cached(
-            "task", all_ids, lambda ids: {task.pk: task for task in PracticalTask.objects.filter(pk__in=ids)}
-        ).values()
-    )
-    remember(tasks)  # a task card of the same page reuses them
-    titles = {task.pk: task.title for task in tasks}
+
+    def load(paths) -> dict:
+        found = PracticalTask.objects.in_bulk({pk for path in paths for pk in ids_by_path[path]})
+        return {path: {pk: found[pk] for pk in ids_by_path[path] if pk in found} for path in paths}
+
+    # The tasks are the same for every reader: read through the course outline cache, per course.
+    by_path = outline_cache.cached("tasks", [path for path, ids in ids_by_path.items() if ids], load)
+    tasks = {pk: task for found in by_path.values() for pk, task in found.items()}
+    all_ids = {pk for ids in ids_by_path.values() for pk in ids}
+    remember(tasks.values())  # a task card of the same page reuses them
+    titles = {pk: task.title for pk, task in tasks.items()}
     # The latest submission says it all: an accepted one is final (nothing can be handed in after it),
     # one being checked or waiting for review leaves the trainee nothing to do but wait.
     latest = task_states(user=user, task_ids=all_ids)
     return {
         course_pk: [_requirement(pk, titles[pk], latest.get(pk)) for pk in ids if pk in titles]
-        for course_pk, ids in ids_by_course.items()
+        for course_pk, ids in ((course.pk, ids_by_path[course.path]) for course in lessons_by_course)
     }
 
 

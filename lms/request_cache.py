@@ -4,13 +4,19 @@ The lesson page reads its course's quizzes and tasks for the course outline, the
 cards of its body, whose snippet choosers would read the same rows again. Readers `remember` what they
 loaded; the choosers `recall` it. The store lives for one request only (RequestCacheMiddleware; Django
 renders a page's template inside the middleware chain), and outside a request nothing is kept.
+
+A page that knows which cache keys its parts will ask for reads them all at once (`read_ahead`); the parts read
+through `get_many`, which answers those keys from that one read: with Redis, one round trip instead of one per part.
 """
 
 from __future__ import annotations
 
 from contextvars import ContextVar
 
+from django.core.cache import cache
+
 _store: ContextVar[dict | None] = ContextVar("lms_request_cache", default=None)
+_NOT_FOUND = object()
 
 
 def remember(instances) -> None:
@@ -54,6 +60,54 @@ def share_site_root_paths(*objects) -> None:
     paths = site_root_paths()
     for obj in objects:
         obj._wagtail_cached_site_root_paths = paths
+
+
+def read_ahead(keys) -> None:
+    """Read these cache keys now, in one round trip, for the parts of this request that will ask for them.
+
+    What was read stands for the rest of the request (a snapshot, like any value read earlier in it): code that
+    writes one of these keys and reads it back within the same request calls `forget_read_ahead` in between."""
+    store = _store.get()
+    if store is None:
+        return
+    ahead = store.setdefault("cache_read_ahead", {})
+    keys = [key for key in dict.fromkeys(keys) if key not in ahead]
+    if keys:
+        found = cache.get_many(keys)
+        ahead.update({key: found.get(key, _NOT_FOUND) for key in keys})
+
+
+def get_many(keys) -> dict:
+    """`cache.get_many(keys)`: the keys read ahead in this request from that read, only the others from the cache."""
+    store = _store.get()
+    ahead = store.get("cache_read_ahead") if store else None
+    if not ahead:
+        return cache.get_many(keys)
+    result = {}
+    rest = []
+    for key in keys:
+        value = ahead.get(key, ahead)
+        if value is ahead:
+            rest.append(key)
+        elif value is not _NOT_FOUND:
+            result[key] = value
+    if rest:
+        result.update(cache.get_many(rest))
+    return result
+
+
+def found_ahead(key) -> bool:
+    """Whether the read ahead of this request found `key` in the cache (False when it was not read ahead)."""
+    store = _store.get()
+    ahead = store.get("cache_read_ahead") if store else None
+    return bool(ahead) and ahead.get(key, _NOT_FOUND) is not _NOT_FOUND
+
+
+def forget_read_ahead() -> None:
+    """Something was written to the cache that a read ahead may hold: later reads in this request ask the cache."""
+    store = _store.get()
+    if store:
+        store.pop("cache_read_ahead", None)
 
 
 class RequestCacheMiddleware:

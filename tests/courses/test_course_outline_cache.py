@@ -3,11 +3,13 @@ change to a lesson, the course, a quiz, its slots or a task; never a draft; neve
 a reader it would refuse; never one trainee's state shown to another."""
 
 import pickle
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
@@ -23,8 +25,8 @@ from tests.quizzes.practical.factories import TaskFactory
 pytestmark = pytest.mark.django_db
 
 
-def _page(client, url) -> str:
-    response = client.get(url)
+def _page(client, url, **headers) -> str:
+    response = client.get(url, **headers)
     assert response.status_code == 200, url
     return response.content.decode()
 
@@ -123,6 +125,122 @@ def test_a_renamed_course_gives_its_lessons_new_links(reader, course):
     first = LessonPage.objects.get(pk=first.pk)
     page = _page(reader, first.url)
     assert "/renamed-course/" in page and old not in page
+
+
+def test_a_lesson_renamed_reordered_or_given_a_new_slug_shows_at_once(reader, course):
+    first, second, third = list(course.get_children().specific())[:3]
+    assert _outline(_page(reader, first.url)).index("第2课") < _outline(_page(reader, first.url)).index("第3课")
+    old_url = second.url
+    _publish(second, title="第2课（修订）", slug="lesson-two-revised")
+    second = LessonPage.objects.get(pk=second.pk)
+    outline = _outline(_page(reader, first.url))
+    assert second.url.endswith("/lesson-two-revised/")
+    assert "第2课（修订）" in outline and f'href="{second.url}"' in outline and old_url not in outline
+    LessonPage.objects.get(pk=third.pk).move(LessonPage.objects.get(pk=second.pk), pos="left")
+    outline = _outline(_page(reader, first.url))
+    assert outline.index("第3课") < outline.index("第2课（修订）")
+
+
+def test_outline_links_are_wagtails_own_on_every_site(reader, course, settings):
+    """The links an outline keeps with its lessons are the ones Wagtail would give; a lesson under two sites is
+    linked for the site asked, as Wagtail does."""
+    from wagtail.models import Page, Site
+
+    settings.ALLOWED_HOSTS = ["*"]
+    lessons = list(course.get_children().specific())
+    unicode_slug = LessonFactory(parent=course, title="第4课", slug="网站安全")
+    outline = _outline(_page(reader, lessons[0].url))
+    for lesson in [*lessons[1:], unicode_slug]:
+        assert f'href="{Page.get_url(LessonPage.objects.get(pk=lesson.pk))}"' in outline
+    # The course becomes the home of a second site: its lessons now belong to two sites.
+    Site.objects.create(hostname="backoffice.test", port=80, root_page=course, site_name="后台课程")
+    for host, path in (("backoffice.test", f"/{lessons[0].slug}/"), ("testserver", lessons[0].url)):
+        request = RequestFactory(HTTP_HOST=host).get(path)
+        outline = _outline(_page(reader, path, HTTP_HOST=host))
+        for lesson in lessons[1:]:
+            assert f'href="{Page.get_url(LessonPage.objects.get(pk=lesson.pk), request)}"' in outline, host
+    assert f'href="/{lessons[1].slug}/"' in _outline(_page(reader, f"/{lessons[0].slug}/", HTTP_HOST="backoffice.test"))
+    assert f'href="{lessons[1].url_path.removeprefix("/academy")}"' in _outline(_page(reader, lessons[0].url))
+
+
+def test_a_lesson_newly_embedding_a_quiz_makes_it_a_requirement_at_once(reader, course):
+    first, second = list(course.get_children().specific())[:2]
+    assert not any(r.kind == "quiz" for r in _requirements(reader, first))
+    exam = quiz([question(name="题一")], title="新增测验", pass_mark=60, is_published=True)
+    _publish(second, body=[("quiz", {"quiz": exam, "intro": ""})])
+    assert [r.label for r in _requirements(reader, first) if r.kind == "quiz"] == ["通过测验“新增测验”"]
+
+
+class _CacheCalls:
+    """The cache reads and writes a page makes, as the page asked them (the local-memory cache's get_many
+    asks its own get for each key: those are not separate reads)."""
+
+    def __init__(self, backend):
+        self.backend, self.reads, self.writes, self._inside = backend, [], [], False
+
+    def __enter__(self):
+        get_many, get, add = self.backend.get_many, self.backend.get, self.backend.add
+
+        def many(keys, *args, **kwargs):
+            self.reads.append(list(keys))
+            self._inside = True
+            try:
+                return get_many(keys, *args, **kwargs)
+            finally:
+                self._inside = False
+
+        def one(key, *args, **kwargs):
+            if not self._inside:
+                self.reads.append([key])
+            return get(key, *args, **kwargs)
+
+        def added(key, *args, **kwargs):
+            self.writes.append(key)
+            return add(key, *args, **kwargs)
+
+        self._patches = [
+            mock.patch.object(self.backend, name, fn) for name, fn in (("get_many", many), ("get", one), ("add", added))
+        ]
+        for patch in self._patches:
+            patch.start()
+        return self
+
+    def __exit__(self, *exc):
+        for patch in self._patches:
+            patch.stop()
+
+
+def test_the_shared_parts_of_a_lesson_page_cost_one_cache_read(reader, course, quiz_and_task):
+    """The outline (lessons, quizzes, tasks), the body's HTML and the visit marker: read together, once."""
+    lesson, _exam, _task = quiz_and_task
+    _page(reader, lesson.url)
+    with _CacheCalls(caches["default"]) as calls:
+        _page(reader, lesson.url)
+    shared = ("course-outline:", "lesson-body:", "lesson-visit:")
+    touching = [keys for keys in calls.reads if any(part in key for key in keys for part in shared)]
+    assert len(touching) == 1, touching
+    assert all(any(part in key for key in touching[0]) for part in shared)
+    assert not calls.writes  # the visit was recorded moments ago: nothing written
+
+
+def test_a_trainees_progress_shows_at_once_and_only_to_them(client, trainee, other_trainee, course, quiz_and_task):
+    lesson, exam, _task = quiz_and_task
+    first = course.get_children().first().specific
+    services.enroll(user=trainee, course=course)
+    services.enroll(user=other_trainee, course=course)
+    client.force_login(trainee)
+    assert "is-done" not in _outline(_page(client, lesson.url))  # every shared part is in the cache now
+    services.mark_lesson_done(user=trainee, lesson=first)
+    outline = _outline(_page(client, lesson.url))
+    assert outline.count("is-done") == 1
+    attempt = quiz_services.start_attempt(quiz=exam, user=trainee)
+    quiz_services.submit_attempt(
+        attempt=attempt, user=trainee, answers={q.question_id: right_answer(q.question) for q in exam.slots.all()}
+    )
+    assert [r.done for r in _requirements(client, lesson) if r.kind == "quiz"] == [True]
+    client.force_login(other_trainee)
+    assert "is-done" not in _outline(_page(client, lesson.url))
+    assert [r.done for r in _requirements(client, lesson) if r.kind == "quiz"] == [False]
 
 
 def _quiz_state(client, lesson, exam):
