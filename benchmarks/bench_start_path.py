@@ -73,15 +73,15 @@ def main() -> None:
     size = f"{connection.vendor}, 16 questions, {TRAINEES} trainees each, one process, median"
     cpu, queries = measure(clients[1 : TRAINEES + 1], api_start)
     report(
-        "start path: API start, CPU per start (app + database)", cpu, "ms", size=size, target="≤ 7 ms", baseline="main: ~18 ms"
+        "start path: API start, CPU per start (app + database)", cpu, "ms", size=size, target="≤ 7 ms", baseline="main: ~18 ms; 2026-11-30: 8.9 ms"
     )
     report("start path: API start, queries", queries, "queries", size=size, target="≤ 5", baseline="main: 20")
     web = clients[TRAINEES + 1 :]
     cpu, queries = measure(web, web_start)
-    report("start path: web start (POST), CPU per start", cpu, "ms", size=size, target="≤ 7 ms")
+    report("start path: web start (POST), CPU per start", cpu, "ms", size=size, target="≤ 7 ms", baseline="2026-11-30: 9.6 ms")
     report("start path: web start (POST), queries", queries, "queries", size=size, target="≤ 5")
     cpu, queries = measure(web, web_page)
-    report("start path: web attempt page with 16 questions, CPU", cpu, "ms", size=size)
+    report("start path: web attempt page with 16 questions, CPU", cpu, "ms", size=size, baseline="2026-11-30: 17.7 ms")
     report("start path: web attempt page with 16 questions, queries", queries, "queries", size=size, target="≤ 5")
 
     # Exam day: the same quiz in a sitting for the team, opened (invitations computed) before the storm;
