@@ -53,6 +53,21 @@ def median_ms(fn: Callable[[], object], *, repeat: int = 5, warmup: int = 1) -> 
     return statistics.median(timings)
 
 
+def interleaved_median_ms(*fns: Callable[[], object], repeat: int = 100, warmup: int = 5) -> list[float]:
+    """The median of each function, run in turn (a, b, a, b…) so that a drift of the machine between two
+    measurement windows (a neighbour waking, the CPU's clock) lands on both sides of a ratio alike."""
+    for _ in range(warmup):
+        for fn in fns:
+            fn()
+    timings: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, taken in zip(fns, timings, strict=True):
+            start = time.perf_counter()
+            fn()
+            taken.append((time.perf_counter() - start) * 1000)
+    return [statistics.median(taken) for taken in timings]
+
+
 def count_queries(fn: Callable[[], object]) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

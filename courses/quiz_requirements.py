@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from lms.compiled_query import CompiledQuery
 from lms.request_cache import remember
 from quizzes.blocks import quiz_ids_in
 from quizzes.models import Attempt
@@ -18,6 +19,13 @@ from quizzes.selectors import QuizOutcome, outcomes
 
 from . import outline_cache
 from .completion import Requirement
+
+# The reader's attempts, read on every lesson page of a course with quizzes: compiled once (lms/compiled_query.py).
+_ATTEMPTS = CompiledQuery(
+    Attempt,
+    lambda user_id, quiz_ids: Attempt.objects.filter(user_id=user_id, quiz_id__in=quiz_ids).order_by("number").defer("layout"),
+    ids=("user_id",), lists=("quiz_ids",),
+)
 
 
 def _outcomes(user, wanted: dict) -> dict[int, QuizOutcome]:
@@ -35,7 +43,7 @@ def _outcomes(user, wanted: dict) -> dict[int, QuizOutcome]:
     result = {pk: QuizOutcome(quiz=quiz) for quizzes in by_path.values() for pk, quiz in quizzes.items()}
     remember(outcome.quiz for outcome in result.values())  # a quiz card of the same page reuses them
     if user.is_authenticated and result:
-        for attempt in Attempt.objects.filter(user=user, quiz_id__in=result).order_by("number").defer("layout"):
+        for attempt in _ATTEMPTS.objects(user_id=user.pk, quiz_ids=list(result)):
             result[attempt.quiz_id].attempts.append(attempt)
     return result
 

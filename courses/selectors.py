@@ -9,10 +9,22 @@ from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext
 
+from lms.compiled_query import CompiledQuery
 from lms.models import User
 
 from . import completion
 from .models import CoursePage, Enrollment, LessonPage, LessonProgress
+
+# Read on every course and lesson page, for the reader alone: compiled once (lms/compiled_query.py).
+_ENROLLMENTS = CompiledQuery(
+    Enrollment, lambda user_id, course_ids: Enrollment.objects.filter(user_id=user_id, course_id__in=course_ids),
+    ids=("user_id",), lists=("course_ids",),
+)
+_DONE_LESSONS = CompiledQuery(
+    LessonProgress,
+    lambda user_id, lesson_ids: LessonProgress.objects.filter(user_id=user_id, lesson_id__in=lesson_ids).values_list("lesson_id"),
+    ids=("user_id",), lists=("lesson_ids",),
+)
 
 
 def published_courses():
@@ -113,12 +125,12 @@ def _progress_for(user: User, courses: list[CoursePage]) -> dict[int, CourseProg
     courses = list(courses)
     enrollments = {}
     if user.is_authenticated:
-        enrollments = {e.course_id: e for e in Enrollment.objects.filter(user=user, course__in=courses)}
+        enrollments = {e.course_id: e for e in _ENROLLMENTS.objects(user_id=user.pk, course_ids=[c.pk for c in courses])}
     by_course = completion.lessons_by_course(courses)
     lesson_ids = [lesson.pk for lessons in by_course.values() for lesson in lessons]
     done_ids: set[int] = set()
     if user.is_authenticated and lesson_ids:
-        done_ids = set(LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids).values_list("lesson_id", flat=True))
+        done_ids = {lesson_id for (lesson_id,) in _DONE_LESSONS.rows(user_id=user.pk, lesson_ids=lesson_ids)}
     requirements = {}
     if user.is_authenticated:
         requirements = completion.requirements_by_course(user, courses, by_course=by_course, done_ids=done_ids)

@@ -4,12 +4,10 @@ roles in one query per request, whose SQL is compiled once per process.
 Every request reads its user, so the ORM's work to build that one query (a filter and an EXISTS per role)
 was paid on every page and every API call: ~1.5 ms of CPU, a sixth of an exam start. The query is the
 same each time but for the id or the token, so it is compiled on first use and then run as raw SQL
-with that one parameter swapped in (`_UserQuery`).
+with that one parameter swapped in (`lms/compiled_query.py`).
 """
 
 from __future__ import annotations
-
-import threading
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
@@ -19,42 +17,23 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
+from .compiled_query import CompiledQuery
 from .models import User
 from .permissions import remember_annotated_roles, with_roles
 
 
-class _UserQuery:
-    """`with_roles(User.objects.filter(<lookup>=value))`, compiled once per database alias.
-
-    A sentinel value marks the one parameter that changes; the compiled SQL and the other parameters
-    (the role names) are kept, so a request only runs `raw()` and builds one User.
-    """
-
-    def __init__(self, lookup: str, sentinel):
-        self.lookup, self.sentinel = lookup, sentinel
-        self._compiled: dict[str, tuple[str, list, int]] = {}
-        self._lock = threading.Lock()
-
-    def _compile(self, alias: str) -> tuple[str, list, int]:
-        with self._lock:
-            if alias not in self._compiled:
-                query = with_roles(User._default_manager.using(alias).filter(**{self.lookup: self.sentinel})).query
-                sql, params = query.get_compiler(using=alias).as_sql()
-                params = list(params)
-                self._compiled[alias] = (sql, params, params.index(self.sentinel))
-            return self._compiled[alias]
-
-    def get(self, value) -> User | None:
-        alias = router.db_for_read(User)
-        sql, params, position = self._compiled.get(alias) or self._compile(alias)
-        params = [*params]
-        params[position] = value
-        found = list(User._default_manager.db_manager(alias).raw(sql, params))
-        return remember_annotated_roles(found[0]) if found else None
+def _user_by(lookup: str, sentinel) -> CompiledQuery:
+    """`with_roles(User.objects.filter(<lookup>=value))`, compiled once per database alias."""
+    return CompiledQuery(User, lambda value: with_roles(User._default_manager.filter(**{lookup: value})), scalars={"value": sentinel})
 
 
-_BY_ID = _UserQuery("pk", -20_260_101)
-_BY_TOKEN = _UserQuery("auth_token__key", "\x00token-sentinel\x00")
+def _one_user(query: CompiledQuery, value) -> User | None:
+    found = query.objects(value=value)
+    return remember_annotated_roles(found[0]) if found else None
+
+
+_BY_ID = _user_by("pk", -20_260_101)  # an id no user has
+_BY_TOKEN = _user_by("auth_token__key", "\x00token-sentinel\x00")
 
 
 class RolesModelBackend(ModelBackend):
@@ -69,7 +48,7 @@ class RolesModelBackend(ModelBackend):
         low, high = connections[router.db_for_read(User)].ops.integer_field_range(User._meta.pk.get_internal_type())
         if user_id is None or not (low or -(2**63)) <= user_id <= (high or 2**63 - 1):
             return None
-        user = _BY_ID.get(user_id)
+        user = _one_user(_BY_ID, user_id)
         if user is None or not self.user_can_authenticate(user):
             return None
         return user
@@ -82,7 +61,7 @@ class RolesTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key):
         # Longer than the column or holding NUL (which PostgreSQL refuses to compare): no token is that.
-        user = _BY_TOKEN.get(key) if len(key) <= Token._meta.get_field("key").max_length and "\x00" not in key else None
+        user = _one_user(_BY_TOKEN, key) if len(key) <= Token._meta.get_field("key").max_length and "\x00" not in key else None
         if user is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not user.is_active:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from lms import permissions
+from lms.compiled_query import CompiledQuery
 from lms.models import CountyTeam, Membership, Role, User
 from lms.selectors import has_trainer
 from quizzes.models import PracticalTask, Submission, SubmissionStatus
@@ -27,12 +28,20 @@ def submissions_used(submissions) -> int:
     return sum(1 for s in submissions if s.status not in NOT_COUNTED)
 
 
+# Read on every lesson page of a course with tasks: compiled once (lms/compiled_query.py).
+_SUBMISSIONS = CompiledQuery(
+    Submission,
+    lambda user_id, task_ids: Submission.objects.filter(user_id=user_id, task_id__in=task_ids).order_by("task_id", "-number"),
+    ids=("user_id",), lists=("task_ids",),
+)
+
+
 def task_states(*, user: User, task_ids) -> dict[int, Submission]:
     """{task id: the user's latest submission} for many tasks, in one query."""
     latest: dict[int, Submission] = {}
     if not user.is_authenticated or not task_ids:
         return latest
-    for submission in Submission.objects.filter(user=user, task_id__in=list(task_ids)).order_by("task_id", "-number"):
+    for submission in _SUBMISSIONS.objects(user_id=user.pk, task_ids=list(task_ids)):
         latest.setdefault(submission.task_id, submission)
     return latest
 
