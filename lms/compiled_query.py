@@ -9,7 +9,9 @@ with the database's converters, as the ORM would build them) or a cursor (plain 
 
 The parameters are the builder's keyword arguments: `ids` names single ids, `scalars` maps any other single value
 to a sentinel of the type its field takes, `lists` names the `__in` lists of ids, compiled once per list length. The lists are filters
-ANDed with the rest of the query, so an empty one matches nothing and runs no query.
+ANDed with the rest of the query, so an empty one matches nothing and runs no query; an id outside the database's
+integer range (a hostile URL) matches nothing either, as with the ORM. `raw()` fills one model from the row's
+columns by name, so a queryset that joins other models in (`select_related`) is refused.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from django.db.models import Model, QuerySet
 # Far outside any id this product hands out, and inside every database's integer range (Django ≥ 5.0 turns an
 # out-of-range integer lookup into "no rows" before compiling, which would drop the parameter).
 _ID_SENTINEL = -(10**12)
+# Every backend's 64-bit integer columns (ids are BigAutoField or narrower, and narrower ones are checked by the
+# database like any other value).
+_MIN_ID, _MAX_ID = -(2**63), 2**63 - 1
 # Shapes kept per query: one per list length seen, so a bound keeps an unusual caller from growing it forever.
 _MAX_SHAPES = 256
 
@@ -37,6 +42,7 @@ class CompiledQuery:
         lists: tuple[str, ...] = (),
     ):
         self.model, self.build = model, build
+        self.ids = tuple(ids)
         self.scalars = {name: _ID_SENTINEL + 1 + i for i, name in enumerate(ids)} | dict(scalars or {})
         self.lists = tuple(lists)
         self._shapes: dict[tuple, tuple[str, list, list]] = {}
@@ -50,7 +56,10 @@ class CompiledQuery:
         for name, length in zip(self.lists, lengths, strict=True):
             sample[name] = [_ID_SENTINEL - len(marks) - i for i in range(length)]
             marks.update({value: (name, i) for i, value in enumerate(sample[name])})
-        sql, params = self.build(**sample).using(alias).query.get_compiler(using=alias).as_sql()
+        query = self.build(**sample).using(alias).query
+        if query.select_related:
+            raise ValueError(f"{self.model.__name__}: raw() cannot fill the models a select_related joins in")
+        sql, params = query.get_compiler(using=alias).as_sql()
         constants = list(params)
         slots = [marks.get(value) if isinstance(value, int | str) else None for value in constants]
         if {slot for slot in slots if slot} != set(marks.values()):
@@ -62,8 +71,8 @@ class CompiledQuery:
         return found
 
     def _sql(self, values: dict) -> tuple[str, str, list] | None:
-        lists = {name: list(values[name]) for name in self.lists}
-        if not all(lists.values()):
+        lists = {name: [pk for pk in values[name] if _MIN_ID <= pk <= _MAX_ID] for name in self.lists}
+        if not all(lists.values()) or not all(_MIN_ID <= values[name] <= _MAX_ID for name in self.ids):
             return None
         alias = router.db_for_read(self.model)
         sql, constants, slots = self._shape(alias, tuple(len(lists[name]) for name in self.lists))

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, Count, F, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from lms.compiled_query import CompiledQuery
 from lms.models import CountyTeam, Membership, Role, User
 from lms.request_cache import remember
 
@@ -20,6 +21,15 @@ from .models import Attempt, AttemptStatus, Choice, FocusLoss, GradingMethod, Qu
 
 def published_quizzes() -> QuerySet[Quiz]:
     return Quiz.objects.filter(is_published=True).order_by("title", "pk")
+
+
+_PUBLISHED_QUIZ = CompiledQuery(Quiz, lambda pk: Quiz.objects.filter(is_published=True, pk=pk), ids=("pk",))
+
+
+def published_quiz(pk: int) -> Quiz | None:
+    """One published quiz by id, or None: the API start's lookup, compiled once (lms/compiled_query.py)."""
+    found = _PUBLISHED_QUIZ.objects(pk=pk)
+    return found[0] if found else None
 
 
 def final_percent(attempts: list[Attempt], method: str) -> Decimal | None:

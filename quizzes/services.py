@@ -19,6 +19,7 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms.compiled_query import CompiledQuery
 from lms.models import User
 from lms.progress import progress_changed
 from lms.selectors import team_of
@@ -191,6 +192,14 @@ def insert_attempt(attempt: Attempt) -> bool:
     return True
 
 
+# Read by every start, the first thing an exam-day storm does hundreds of times a second: compiled once.
+_ATTEMPTS_AT = CompiledQuery(
+    Attempt,
+    lambda quiz_id, user_id: Attempt.objects.filter(quiz_id=quiz_id, user_id=user_id).order_by("number"),
+    ids=("quiz_id", "user_id"),
+)
+
+
 def begin_attempt(*, quiz: Quiz, user: User, now: datetime | None = None, holder: str = "") -> tuple[Attempt, bool]:
     """Start (or resume) `user`'s attempt at `quiz`; returns (attempt, created).
 
@@ -201,7 +210,7 @@ def begin_attempt(*, quiz: Quiz, user: User, now: datetime | None = None, holder
     """
     now = _now(now)
     for _round in range(4):
-        attempts = list(Attempt.objects.filter(quiz=quiz, user=user).order_by("number"))
+        attempts = _ATTEMPTS_AT.objects(quiz_id=quiz.pk, user_id=user.pk)
         current = next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None)
         if current is not None:
             if not is_overdue(current, now):

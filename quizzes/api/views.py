@@ -82,7 +82,9 @@ class QuizViewSet(viewsets.ReadOnlyModelViewSet):
         (token + optional `X-Client-Id` header, or browser session) answers it from now on: another
         client's saves get 409 `taken_over`."""
         # Not get_object(): the list's queryset prefetches slots a start does not need.
-        quiz = get_object_or_404(selectors.published_quizzes(), pk=pk)
+        quiz = selectors.published_quiz(int(pk))
+        if quiz is None:
+            raise NotFound
         try:
             attempt, created = services.begin_attempt(quiz=quiz, user=request.user, holder=holder_of(request))
         except services.QuizError as error:

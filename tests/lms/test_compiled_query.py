@@ -100,3 +100,33 @@ def test_a_builder_that_changes_its_parameter_is_refused():
     shifted = CompiledQuery(Enrollment, lambda user_id: Enrollment.objects.filter(user_id=user_id + 1), ids=("user_id",))
     with pytest.raises(ValueError, match="as given"):
         shifted.objects(user_id=5)
+
+
+def test_ids_outside_the_integer_range_match_nothing(attempts):
+    me, _other, quizzes = attempts
+    with CaptureQueriesContext(connection) as queries:
+        assert ATTEMPTS.objects(user_id=2**70, quiz_ids=[quizzes[0].pk]) == []
+        assert ATTEMPTS.objects(user_id=me.pk, quiz_ids=[-(2**64)]) == []
+    assert len(queries) == 0
+    # Out-of-range ids are dropped from a list, the others still found (as the ORM does).
+    assert [a.quiz_id for a in ATTEMPTS.objects(user_id=me.pk, quiz_ids=[2**64, quizzes[1].pk])] == [quizzes[1].pk]
+
+
+def test_api_start_of_a_huge_or_unpublished_quiz_is_a_plain_404(team):
+    from django.test import Client
+
+    from tests.quizzes.factories import question, quiz
+
+    hidden = quiz([question()], title="未发布", is_published=False)
+    client = Client()
+    client.force_login(UserFactory(role="trainee", team=team))
+    for pk in ("9" * 30, str(2**63), str(hidden.pk)):
+        response = client.post(f"/api/v1/quizzes/{pk}/attempts/")
+        assert response.status_code == 404, pk
+        assert response.json()["detail"]
+
+
+def test_a_joined_query_is_refused():
+    joined = CompiledQuery(Attempt, lambda pk: Attempt.objects.select_related("quiz").filter(pk=pk), ids=("pk",))
+    with pytest.raises(ValueError, match="select_related"):
+        joined.objects(pk=1)
