@@ -59,7 +59,7 @@ run: demo
 # The production recipe (docs/deployment.md "Which gunicorn settings"): what the exam storm measured fastest on 2 cores.
 serve: migrate
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) -m gunicorn lms.wsgi:application --workers 2 --worker-class sync --bind 127.0.0.1:8000 --timeout 60
+	$(PY) -m gunicorn lms.wsgi:application --workers 3 --worker-class sync --bind 127.0.0.1:8000 --timeout 60
 
 # axe-core (accessibility scan in the browser tests) from the npm registry, when npm is there.
 tests/e2e/node_modules/axe-core/axe.min.js: tests/e2e/package.json

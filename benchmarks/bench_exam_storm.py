@@ -45,7 +45,7 @@ USERS = int(os.environ.get("STORM_USERS", "300"))
 QUESTIONS = 16
 DURATION = os.environ.get("STORM_TIME", "180s")
 # The production recipe (docs/deployment.md, `make run`): what this benchmark found fastest on 2 cores.
-WORKERS = int(os.environ.get("STORM_WORKERS", "2"))
+WORKERS = int(os.environ.get("STORM_WORKERS", "3"))
 THREADS = int(os.environ.get("STORM_THREADS", "1"))
 WORKER_CLASS = os.environ.get("STORM_WORKER_CLASS", "sync")
 LABEL = os.environ.get("STORM_LABEL", "")

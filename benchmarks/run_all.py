@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -23,6 +24,22 @@ from harness import busy_threshold, load_average
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "out" / "results.jsonl"
+
+
+def _earlier_lines() -> list[str]:
+    page = HERE / "RESULTS.md"
+    return page.read_text(encoding="utf-8").splitlines() if page.exists() else []
+
+
+def _earlier_written() -> str:
+    return next((line for line in _earlier_lines() if line.startswith("Written by")), "")
+
+
+def _earlier_loads() -> dict[str, str]:
+    """{script: "before → after"} from the page a full run wrote."""
+    line = next((line for line in _earlier_lines() if line.startswith("Load average")), "")
+    found = re.findall(r"(bench_\w+) (\d+\.\d+ → \d+\.\d+)", line)
+    return dict(found)
 
 
 def main() -> int:
@@ -56,14 +73,24 @@ def main() -> int:
         if result.returncode != 0:
             failed.append(script.name)
     rows = [json.loads(line) for line in RESULTS.read_text(encoding="utf-8").splitlines()] if RESULTS.exists() else []
+    written = (
+        f"Written by `make bench` on {time.strftime('%Y-%m-%d %H:%M %Z')} — {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}. Figures, not pass/fail; each script's docstring says what it measures."
+    )
+    earlier = _earlier_loads() if only else {}
+    if only and earlier:
+        # A re-run of some scripts: the page keeps saying when the others were measured, and under what load.
+        written = _earlier_written() + f" Re-run on {time.strftime('%Y-%m-%d %H:%M %Z')}: {', '.join(only)}."
+    loads = [*((name, load) for name, load in earlier.items() if name not in only),
+             *((name, f"{before:.2f} → {after:.2f}") for name, before, after in loads)]
+    loads.sort()
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `make bench` on {time.strftime('%Y-%m-%d %H:%M %Z')} — {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}. Figures, not pass/fail; each script's docstring says what it measures.",
+        written,
         "",
         f"Load average (1 min, {os.cpu_count()} cores) before → after each script: "
-        + ", ".join(f"{name} {before:.2f} → {after:.2f}" for name, before, after in loads)
+        + ", ".join(f"{name} {load}" for name, load in loads)
         + f". Busy above {busy_threshold():.2f}" + (" (measured anyway: --allow-busy)." if allow_busy else "."),
         "",
         "| benchmark | figure | value | unit | data size | compared with | target |",
