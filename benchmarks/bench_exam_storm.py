@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -62,7 +61,7 @@ BASELINE = {
 
 sys.path.insert(0, str(HERE))
 from bench_load import run_locust, server_env, start_server  # noqa: E402
-from harness import free_port, postgres_answers, report  # noqa: E402
+from harness import free_port, postgres_answers, redis_url, report  # noqa: E402
 from server_cpu import snapshot, spent  # noqa: E402
 
 SETUP = """
@@ -191,17 +190,6 @@ def warm_up(port: int, prepared: dict) -> None:
         urllib.request.urlopen(save, timeout=60).read()
 
 
-def redis_url() -> str:
-    """Redis on 127.0.0.1:6379 (or BENCH_REDIS_URL) when one answers, else ""."""
-    if os.environ.get("BENCH_REDIS_URL"):
-        return os.environ["BENCH_REDIS_URL"]
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return "redis://127.0.0.1:6379/0"
-    except OSError:
-        return ""
-
-
 def production_env(port: int, work: Path) -> dict:
     """The server as deployed (docs/deployment.md): production settings, the cache and the sessions in Redis
     when one answers (this run's own key prefix), static files collected with their manifest."""
@@ -214,8 +202,9 @@ def production_env(port: int, work: Path) -> dict:
         "SECURE_SSL_REDIRECT": "0",
         "STATIC_ROOT": str(work / "static"),
     }
-    if redis_url():
-        env["CACHE_URL"], env["CACHE_KEY_PREFIX"] = redis_url(), f"storm-{uuid.uuid4().hex[:8]}"
+    redis = redis_url()
+    if redis:
+        env["CACHE_URL"], env["CACHE_KEY_PREFIX"] = redis, f"storm-{uuid.uuid4().hex[:8]}"
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, capture_output=True
     )

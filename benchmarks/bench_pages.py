@@ -8,11 +8,9 @@ its body the lesson's rendered HTML. The two are requested in turn, 200 times ea
 measured one after the other, whole runs drifted by ±15 % between the two windows (ratios 1.40–1.74 for the
 same code)."""
 
-import os
-import socket
 import uuid
 
-from harness import compare, count_queries, interleaved_median_ms, median_ms, report, setup_django
+from harness import compare, count_queries, interleaved_median_ms, median_ms, redis_url, report, setup_django
 
 setup_django()
 
@@ -64,17 +62,7 @@ def main() -> None:
     report("catalogue (GET)", median_ms(lambda: get("/courses/"), repeat=20), "ms", size=size)
 
 
-def _redis_url() -> str:
-    if os.environ.get("BENCH_REDIS_URL"):
-        return os.environ["BENCH_REDIS_URL"]
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return "redis://127.0.0.1:6379/0"
-    except OSError:
-        return ""
-
-
-REDIS_URL = _redis_url()
+REDIS_URL = redis_url()
 PREFIX = f"bench-pages-{uuid.uuid4().hex[:8]}"
 CACHE_NAME = "Redis" if REDIS_URL else "local-memory"
 

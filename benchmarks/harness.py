@@ -130,6 +130,17 @@ def postgres_answers() -> bool:
         return False
 
 
+def redis_url() -> str:
+    """Redis on 127.0.0.1:6379 (or BENCH_REDIS_URL) when one answers, else ""."""
+    if os.environ.get("BENCH_REDIS_URL"):
+        return os.environ["BENCH_REDIS_URL"]
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return "redis://127.0.0.1:6379/0"
+    except OSError:
+        return ""
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on now, for a server the benchmark starts."""
     with socket.socket() as sock:

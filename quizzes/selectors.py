@@ -23,7 +23,7 @@ def published_quizzes() -> QuerySet[Quiz]:
     return Quiz.objects.filter(is_published=True).order_by("title", "pk")
 
 
-_PUBLISHED_QUIZ = CompiledQuery(Quiz, lambda pk: Quiz.objects.filter(is_published=True, pk=pk), ids=("pk",))
+_PUBLISHED_QUIZ = CompiledQuery(Quiz, lambda pk: published_quizzes().filter(pk=pk), ids=("pk",))
 
 
 def published_quiz(pk: int) -> Quiz | None:

@@ -82,14 +82,7 @@ class AttemptSerializer(serializers.ModelSerializer):
     def get_questions(self, attempt) -> list[dict]:
         # The shape of QuestionSerializer, built directly: in an exam storm every start returns 16
         # questions × 4 options, and the serializer machinery cost more CPU than the rest of the start.
-        return [
-            {
-                "number": view.number, "id": view.question.pk, "type": view.qtype, "stem": view.question.stem,
-                "points": f"{view.points:.2f}", "options": [{"id": option.pk, "text": option.text} for option in view.options],
-                "answer": view.answer,
-            }
-            for view in self.context["questions"]
-        ]
+        return [question_asked(view) for view in self.context["questions"]]
 
     def get_seconds_left(self, attempt) -> int | None:
         if attempt.deadline is None or attempt.is_finished:
@@ -218,11 +211,15 @@ def _asked(view) -> dict:
     }
 
 
+def question_asked(view) -> dict:
+    """QuestionSerializer(view).data, built directly: a question as the attempt asks it."""
+    return {**_asked(view), "options": [{"id": option.pk, "text": _text(option.text)} for option in view.options]}
+
+
 def question_marks(view) -> dict:
     """QuestionMarkSerializer(view).data, built directly."""
     return {
-        **_asked(view),
-        "options": [{"id": option.pk, "text": _text(option.text)} for option in view.options],
+        **question_asked(view),
         "fraction": _decimal(view.fraction, 4),
         "score": _decimal(view.score, 2),
     }
