@@ -202,9 +202,9 @@ def production_env(port: int, work: Path) -> dict:
         "SECURE_SSL_REDIRECT": "0",
         "STATIC_ROOT": str(work / "static"),
     }
-    redis = redis_url()
-    if redis:
-        env["CACHE_URL"], env["CACHE_KEY_PREFIX"] = redis, f"storm-{uuid.uuid4().hex[:8]}"
+    cache_url = redis_url()
+    if cache_url:
+        env["CACHE_URL"], env["CACHE_KEY_PREFIX"] = cache_url, f"storm-{uuid.uuid4().hex[:8]}"
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, capture_output=True
     )
